@@ -1,0 +1,83 @@
+/// Per-connection state, touched only on the server's event loop. Holds the unparsed input
+/// (parsed in place), the output not yet accepted by the kernel, and the deadlines.
+/// `@unchecked Sendable` because it is confined to the event-loop queue; timers capture it weakly.
+final class HTTPConnection: @unchecked Sendable {
+    let fd: Int32
+    let id: UInt64
+    var decoder: HTTPDecoder
+
+    private var storage: UnsafeMutableRawBufferPointer
+    private var start = 0
+    private var end = 0
+    private let maxInputBytes: Int
+
+    /// Encoded responses waiting for the socket; one `write` drains as much as the kernel takes.
+    var output: [UInt8] = []
+    var outputOffset = 0
+
+    /// A response is being delivered late or slowly (or never): later pipelined requests wait.
+    var isBusy = false
+    /// The response in progress is deliberately never sent.
+    var isHanging = false
+    /// The response in progress asked to close, or the peer is gone: close once output drains.
+    var closesAfterFlush = false
+    /// The peer shut down its side; answer what is buffered, then close.
+    var peerClosed = false
+    var isWaitingForWritable = false
+    var isReadingPaused = false
+    var sentContinue = false
+
+    /// Monotonic nanoseconds of the first byte of an incomplete request, if one is pending.
+    var requestStartedAt: UInt64?
+    /// Monotonic nanoseconds of the last successful read or write.
+    var lastActivity: UInt64
+
+    init(fd: Int32, id: UInt64, limits: HTTPLimits, now: UInt64) {
+        self.fd = fd
+        self.id = id
+        decoder = HTTPDecoder(limits: limits)
+        storage = .allocate(byteCount: 16 * 1024, alignment: 16)
+        maxInputBytes = limits.maxRequestLineBytes + limits.maxHeaderBytes + limits.maxBodyBytes + 64 * 1024
+        lastActivity = now
+        output.reserveCapacity(4096)
+    }
+
+    deinit { storage.deallocate() }
+
+    var hasBufferedInput: Bool { end > start }
+    var hasPendingOutput: Bool { outputOffset < output.count }
+    var isIdle: Bool { !hasBufferedInput && !hasPendingOutput && !isBusy }
+
+    /// Unparsed bytes, valid until the next mutation.
+    var input: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[start..<end]) }
+
+    func consumeInput(_ count: Int) {
+        start += count
+        if start == end { start = 0; end = 0 }
+    }
+
+    /// Free space to read into, compacting or growing the buffer first; empty when the input cap is hit.
+    func readableSpace() -> UnsafeMutableRawBufferPointer {
+        if end == storage.count {
+            if start > 0 {
+                let count = end - start
+                storage.baseAddress!.copyMemory(from: storage.baseAddress! + start, byteCount: count)
+                start = 0
+                end = count
+            } else if storage.count < maxInputBytes {
+                let grown = UnsafeMutableRawBufferPointer.allocate(byteCount: min(storage.count * 4, maxInputBytes), alignment: 16)
+                grown.copyMemory(from: UnsafeRawBufferPointer(rebasing: storage[0..<end]))
+                storage.deallocate()
+                storage = grown
+            }
+        }
+        return UnsafeMutableRawBufferPointer(rebasing: storage[end...])
+    }
+
+    func didRead(_ count: Int) { end += count }
+
+    func discardSentOutput() {
+        output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+        outputOffset = 0
+    }
+}

@@ -1,0 +1,90 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+/// Serialises responses into a reusable byte buffer, so a response (or a whole pipelined batch)
+/// leaves in one write.
+struct HTTPEncoder {
+    private var dateCache = HTTPDateCache()
+
+    /// Appends the head (and body unless `isHead`) of `response` to `buffer`.
+    /// - Parameters:
+    ///   - keepAlive: whether the connection stays open; `false` writes `Connection: close`.
+    ///   - requestVersion: an HTTP/1.0 client that asked for keep-alive gets it echoed back.
+    mutating func encode(
+        _ response: HTTPResponse, into buffer: inout [UInt8],
+        keepAlive: Bool, isHead: Bool = false, requestVersion: HTTPVersion = .http11
+    ) {
+        appendHead(response, bodyLength: response.body.count, into: &buffer, keepAlive: keepAlive, requestVersion: requestVersion)
+        if !isHead { buffer.append(contentsOf: response.body) }
+    }
+
+    /// Appends only the head; the transport sends the body separately (slow or truncated delivery).
+    mutating func appendHead(
+        _ response: HTTPResponse, bodyLength: Int, into buffer: inout [UInt8],
+        keepAlive: Bool, requestVersion: HTTPVersion = .http11
+    ) {
+        buffer.append(contentsOf: "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\nDate: ".utf8)
+        buffer.append(contentsOf: dateCache.current())
+        buffer.append(contentsOf: "\r\n".utf8)
+        for field in response.headers {
+            buffer.append(contentsOf: field.name.utf8)
+            buffer.append(contentsOf: ": ".utf8)
+            buffer.append(contentsOf: field.value.utf8)
+            buffer.append(contentsOf: "\r\n".utf8)
+        }
+        buffer.append(contentsOf: "Content-Length: ".utf8)
+        appendDecimal(bodyLength, to: &buffer)
+        if !keepAlive {
+            buffer.append(contentsOf: "\r\nConnection: close".utf8)
+        } else if requestVersion == .http10 {
+            buffer.append(contentsOf: "\r\nConnection: keep-alive".utf8)
+        }
+        buffer.append(contentsOf: "\r\n\r\n".utf8)
+    }
+
+    private func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
+        if value < 10 { buffer.append(UInt8(48 + value)); return }
+        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
+                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
+            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
+        var count = 0
+        var remaining = value
+        withUnsafeMutableBytes(of: &digits) { raw in
+            while remaining > 0 {
+                raw[count] = UInt8(48 + remaining % 10)
+                remaining /= 10
+                count += 1
+            }
+            for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[index]) }
+        }
+    }
+}
+
+/// The `Date` header value (RFC 9110 §5.6.7 IMF-fixdate), formatted once per second.
+struct HTTPDateCache {
+    private var second: time_t = -1
+    private var bytes: [UInt8] = []
+
+    mutating func current() -> [UInt8] {
+        let now = time(nil)
+        if now != second {
+            second = now
+            bytes = Array(Self.format(now).utf8)
+        }
+        return bytes
+    }
+
+    static func format(_ seconds: time_t) -> String {
+        var clock = seconds
+        var parts = tm()
+        gmtime_r(&clock, &parts)
+        let days = ["Sun", "Mon", "Tue", "Wed", "Thu", "Fri", "Sat"]
+        let months = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
+        func two(_ value: Int32) -> String { value < 10 ? "0\(value)" : "\(value)" }
+        return "\(days[Int(parts.tm_wday)]), \(two(parts.tm_mday)) \(months[Int(parts.tm_mon)]) \(parts.tm_year + 1900) "
+            + "\(two(parts.tm_hour)):\(two(parts.tm_min)):\(two(parts.tm_sec)) GMT"
+    }
+}

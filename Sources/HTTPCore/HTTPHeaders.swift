@@ -1,0 +1,96 @@
+/// Header fields in arrival order, original case kept; lookups ignore case (RFC 9110 §5.1).
+public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionaryLiteral {
+    /// One header line.
+    public struct Field: Sendable, Equatable {
+        public var name: String
+        public var value: String
+
+        public init(name: String, value: String) {
+            self.name = name
+            self.value = value
+        }
+    }
+
+    public private(set) var fields: [Field]
+
+    public init() { fields = [] }
+
+    public init(_ pairs: [(String, String)]) {
+        fields = pairs.map { Field(name: $0.0, value: $0.1) }
+    }
+
+    public init(dictionaryLiteral elements: (String, String)...) {
+        self.init(elements)
+    }
+
+    public var count: Int { fields.count }
+    public var isEmpty: Bool { fields.isEmpty }
+
+    public func makeIterator() -> IndexingIterator<[Field]> { fields.makeIterator() }
+
+    /// Appends a field, keeping any existing field of the same name.
+    public mutating func add(name: String, value: String) {
+        fields.append(Field(name: name, value: value))
+    }
+
+    /// Replaces every field of this name with one field.
+    public mutating func replaceOrAdd(name: String, value: String) {
+        remove(name: name)
+        add(name: name, value: value)
+    }
+
+    /// Removes every field of this name.
+    public mutating func remove(name: String) {
+        fields.removeAll { $0.name.isEqualIgnoringASCIICase(name) }
+    }
+
+    /// The first value for `name`, compared case-insensitively.
+    public subscript(_ name: String) -> String? {
+        for field in fields where field.name.isEqualIgnoringASCIICase(name) {
+            return field.value
+        }
+        return nil
+    }
+
+    /// Every value for `name`, in order.
+    public func values(for name: String) -> [String] {
+        fields.filter { $0.name.isEqualIgnoringASCIICase(name) }.map(\.value)
+    }
+
+    /// Comma-separated tokens across every field of `name`, lowercased and trimmed (e.g. `Connection`).
+    public func tokens(for name: String) -> [String] {
+        values(for: name).flatMap { $0.split(separator: ",") }
+            .map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
+            .filter { !$0.isEmpty }
+    }
+}
+
+extension StringProtocol {
+    /// ASCII-only case-insensitive comparison: header names are tokens, so Unicode folding would be wrong and slow.
+    func isEqualIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
+        var lhs = utf8.makeIterator()
+        var rhs = other.utf8.makeIterator()
+        while true {
+            switch (lhs.next(), rhs.next()) {
+            case (nil, nil): return true
+            case let (a?, b?):
+                if a == b { continue }
+                if a | 0x20 == b | 0x20, (a | 0x20) >= UInt8(ascii: "a"), (a | 0x20) <= UInt8(ascii: "z") { continue }
+                return false
+            default: return false
+            }
+        }
+    }
+
+    func lowercasedASCII() -> String {
+        String(decoding: utf8.map { $0 >= 65 && $0 <= 90 ? $0 | 0x20 : $0 }, as: UTF8.self)
+    }
+
+    func trimmingASCIIWhitespace() -> Substring {
+        let string = Substring(self)
+        let isSpace: (Character) -> Bool = { $0 == " " || $0 == "\t" }
+        guard let first = string.firstIndex(where: { !isSpace($0) }) else { return string[string.endIndex...] }
+        let last = string.lastIndex(where: { !isSpace($0) })!
+        return string[first...last]
+    }
+}

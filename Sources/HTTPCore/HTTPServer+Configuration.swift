@@ -1,0 +1,56 @@
+public import Logging
+
+extension HTTPServer {
+    /// Where to listen and how to behave.
+    public struct Configuration: Sendable {
+        /// Host to bind: a numeric IPv4/IPv6 address or a name such as `localhost`.
+        public var host: String
+        /// Port to bind; 0 asks the kernel for a free one.
+        public var port: Int
+        public var limits: HTTPLimits
+        /// For the server's own events (accept failures, shutdown); never one line per request.
+        public var logger: Logger
+        /// Called on the event loop once per answered request, after its response was handed to
+        /// the socket (or deliberately broken). Keep it cheap: it runs on the hot path.
+        public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 8080,
+            limits: HTTPLimits = HTTPLimits(),
+            logger: Logger = Logger(label: "understudy.http"),
+            onResponse: (@Sendable (HTTPExchange) -> Void)? = nil
+        ) {
+            self.host = host
+            self.port = port
+            self.limits = limits
+            self.logger = logger
+            self.onResponse = onResponse
+        }
+    }
+}
+
+/// One finished request/response pair, for access logs and journals.
+public struct HTTPExchange: Sendable {
+    public var connectionID: UInt64
+    /// `nil` when the request could not be decoded (the status then says why).
+    public var request: HTTPRequest?
+    public var status: HTTPStatus
+    public var delivery: HTTPResponse.Delivery
+    /// From the request being decoded to its response being handed to the kernel.
+    public var durationNanoseconds: UInt64
+    /// Free-form fields the handler attached to the response (`vendor`, `fault`, …).
+    public var metadata: [String: String]
+
+    public init(
+        connectionID: UInt64, request: HTTPRequest?, status: HTTPStatus, delivery: HTTPResponse.Delivery,
+        durationNanoseconds: UInt64, metadata: [String: String]
+    ) {
+        self.connectionID = connectionID
+        self.request = request
+        self.status = status
+        self.delivery = delivery
+        self.durationNanoseconds = durationNanoseconds
+        self.metadata = metadata
+    }
+}

@@ -1,0 +1,424 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+import Dispatch
+import Logging
+
+/// An HTTP/1.1 server on POSIX sockets. Every socket sits in one ``EventPoller`` whose descriptor
+/// is watched by a single `DispatchSourceRead` on one serial queue, so all connection state is
+/// confined to that queue and needs no locks.
+public final class HTTPServer: @unchecked Sendable {
+    public let configuration: Configuration
+    private let handler: any HTTPHandler
+    private let queue = DispatchQueue(label: "understudy.http.loop", qos: .userInitiated)
+
+    // Loop-confined state.
+    private var poller: EventPoller?
+    private var listener: Int32 = -1
+    private var source: (any DispatchSourceRead)?
+    private var timer: (any DispatchSourceTimer)?
+    private var connections: [Int32: HTTPConnection] = [:]
+    private var nextConnectionID: UInt64 = 0
+    private var encoder = HTTPEncoder()
+    private var events: [PollEvent] = []
+    private var isDraining = false
+    private var drainDeadline: UInt64 = 0
+    private var stopWaiters: [CheckedContinuation<Void, Never>] = []
+    private var isStopped = false
+    private var boundPort = 0
+
+    /// Creates a server; nothing is bound until ``start()``.
+    public init(configuration: Configuration, handler: any HTTPHandler) {
+        self.configuration = configuration
+        self.handler = handler
+    }
+
+    /// The bound port; meaningful after ``start()`` returns.
+    public var port: Int { queue.sync { boundPort } }
+
+    /// Binds, listens and starts serving on the event loop. Returns once the socket accepts connections.
+    /// - Returns: the bound port (useful with port 0).
+    @discardableResult
+    public func start() throws(SocketError) -> Int {
+        let (fd, port) = try Socket.listen(host: configuration.host, port: configuration.port)
+        let poller: EventPoller
+        do { poller = try EventPoller() } catch { Socket.close(fd); throw error }
+        queue.sync {
+            self.listener = fd
+            self.boundPort = port
+            self.poller = poller
+            poller.add(fd, readable: true, writable: false)
+            let source = DispatchSource.makeReadSource(fileDescriptor: poller.fd, queue: queue)
+            source.setEventHandler { [unowned self] in self.handleEvents() }
+            source.resume()
+            self.source = source
+            let timer = DispatchSource.makeTimerSource(queue: queue)
+            let tick = Self.tickInterval(for: configuration.limits)
+            timer.schedule(deadline: .now() + tick, repeating: tick, leeway: .milliseconds(5))
+            timer.setEventHandler { [unowned self] in self.sweep() }
+            timer.resume()
+            self.timer = timer
+        }
+        configuration.logger.debug("listening", metadata: ["port": "\(port)"])
+        return port
+    }
+
+    /// Graceful shutdown: stops accepting, lets in-flight responses finish (within the grace
+    /// period), closes idle connections, and returns when every connection is closed.
+    public func stop() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if self.isStopped { continuation.resume(); return }
+                self.stopWaiters.append(continuation)
+                self.beginDrain()
+            }
+        }
+    }
+
+    /// Waits until the server has stopped (after ``stop()`` from elsewhere).
+    public func waitUntilStopped() async {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            queue.async {
+                if self.isStopped { continuation.resume() } else { self.stopWaiters.append(continuation) }
+            }
+        }
+    }
+
+    /// Number of open connections (for tests and diagnostics).
+    public var connectionCount: Int { queue.sync { connections.count } }
+
+    static func tickInterval(for limits: HTTPLimits) -> DispatchTimeInterval {
+        let shortest = min(limits.requestTimeout.milliseconds, limits.idleTimeout.milliseconds)
+        return .milliseconds(Int(max(5, min(250, shortest / 4))))
+    }
+
+    // MARK: - Event loop
+
+    private func handleEvents() {
+        guard let poller else { return }
+        poller.poll(into: &events)
+        for event in events {
+            if event.fd == listener {
+                acceptConnections()
+                continue
+            }
+            guard let connection = connections[event.fd] else { continue }
+            if event.writable, connection.isWaitingForWritable { flush(connection) }
+            if event.readable, connections[event.fd] === connection { read(connection) }
+        }
+    }
+
+    private func acceptConnections() {
+        while listener >= 0 {
+            let fd: Int32?
+            do { fd = try Socket.accept(listener) } catch {
+                configuration.logger.warning("accept failed", metadata: ["error": "\(error)"])
+                return
+            }
+            guard let fd else { return }
+            if connections.count >= configuration.limits.maxConnections {
+                refuse(fd)
+                continue
+            }
+            nextConnectionID += 1
+            let connection = HTTPConnection(fd: fd, id: nextConnectionID, limits: configuration.limits, now: Self.now())
+            connections[fd] = connection
+            poller?.add(fd, readable: true, writable: false)
+        }
+    }
+
+    /// Over the connection cap: a best-effort 503 on the fresh socket, then close.
+    private func refuse(_ fd: Int32) {
+        var bytes: [UInt8] = []
+        let response = HTTPResponse(status: .serviceUnavailable, text: #"{"error":"too many connections"}"#)
+        encoder.encode(response, into: &bytes, keepAlive: false)
+        _ = bytes.withUnsafeBytes { Socket.write(fd, $0) }
+        Socket.close(fd)
+    }
+
+    private func read(_ connection: HTTPConnection) {
+        let space = connection.readableSpace()
+        guard !space.isEmpty else {
+            pauseReading(connection)
+            return
+        }
+        switch Socket.read(connection.fd, into: space) {
+        case .bytes(let count):
+            connection.didRead(count)
+            connection.lastActivity = Self.now()
+            if connection.requestStartedAt == nil { connection.requestStartedAt = connection.lastActivity }
+            serve(connection)
+        case .wouldBlock:
+            return
+        case .closed:
+            connection.peerClosed = true
+            if connection.isHanging { close(connection); return }
+            pauseReading(connection)
+            serve(connection)
+            if connections[connection.fd] === connection, connection.isIdle { close(connection) }
+        case .failed:
+            close(connection)
+        }
+    }
+
+    /// Answers every complete request in the buffer, gathering the responses into one write.
+    private func serve(_ connection: HTTPConnection) {
+        while connections[connection.fd] === connection {
+            var progressed = false
+            while !connection.isBusy, !connection.closesAfterFlush, connection.output.count < 256 * 1024 {
+                guard answerNextRequest(connection) else { break }
+                progressed = true
+            }
+            if connection.hasPendingOutput { flush(connection) }
+            guard progressed, connections[connection.fd] === connection, !connection.hasPendingOutput,
+                  !connection.isBusy, !connection.closesAfterFlush, connection.hasBufferedInput
+            else { break }
+        }
+    }
+
+    /// Decodes and answers one request. Returns `false` when no complete request is buffered.
+    private func answerNextRequest(_ connection: HTTPConnection) -> Bool {
+        guard connection.hasBufferedInput else { return false }
+        let decoded: (request: HTTPRequest, consumed: Int)?
+        do {
+            decoded = try connection.decoder.decode(connection.input)
+        } catch {
+            // Parse errors are fatal and polite: a full response with Connection: close (NIO's rule).
+            let response = HTTPResponse(status: error.status, text: #"{"error":"\#(error.message)"}"#)
+            encoder.encode(response, into: &connection.output, keepAlive: false)
+            connection.closesAfterFlush = true
+            report(connection, request: nil, response: response, startedAt: Self.now())
+            return false
+        }
+        guard let (request, consumed) = decoded else {
+            sendContinueIfExpected(connection)
+            return false
+        }
+        let startedAt = Self.now()
+        connection.consumeInput(consumed)
+        connection.requestStartedAt = connection.hasBufferedInput ? startedAt : nil
+        connection.sentContinue = false
+        var response = handler.handle(request)
+        let keepAlive = request.wantsKeepAlive && !response.closesConnection && !isDraining && !connection.peerClosed
+        response.closesConnection = !keepAlive
+        let isHead = request.method == "HEAD"
+        if response.delivery == .normal, response.delayMilliseconds <= 0 {
+            encoder.encode(response, into: &connection.output, keepAlive: keepAlive, isHead: isHead, requestVersion: request.version)
+            if !keepAlive { connection.closesAfterFlush = true }
+            report(connection, request: request, response: response, startedAt: startedAt)
+            return true
+        }
+        connection.isBusy = true
+        let delivery = DeferredDelivery(request: request, response: response, isHead: isHead, startedAt: startedAt)
+        if response.delayMilliseconds > 0 {
+            queue.asyncAfter(deadline: .now() + .milliseconds(response.delayMilliseconds)) { [weak self, weak connection] in
+                guard let self, let connection, self.connections[connection.fd] === connection else { return }
+                self.deliver(delivery, on: connection)
+            }
+        } else {
+            deliver(delivery, on: connection)
+        }
+        return true
+    }
+
+    private func sendContinueIfExpected(_ connection: HTTPConnection) {
+        guard !connection.sentContinue, connection.decoder.expectsContinue(connection.input) else { return }
+        connection.sentContinue = true
+        connection.output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    }
+
+    // MARK: - Deliberately unusual deliveries
+
+    private struct DeferredDelivery {
+        var request: HTTPRequest
+        var response: HTTPResponse
+        var isHead: Bool
+        var startedAt: UInt64
+    }
+
+    private func deliver(_ delivery: DeferredDelivery, on connection: HTTPConnection) {
+        let response = delivery.response
+        let keepAlive = !response.closesConnection && !isDraining && !connection.peerClosed
+        switch response.delivery {
+        case .normal:
+            encoder.encode(response, into: &connection.output, keepAlive: keepAlive, isHead: delivery.isHead,
+                           requestVersion: delivery.request.version)
+            report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+            finishDeferred(connection, keepAlive: keepAlive)
+        case .close:
+            report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+            close(connection)
+        case .reset:
+            report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+            Socket.setLingerZero(connection.fd)
+            close(connection)
+        case .truncate:
+            encoder.appendHead(response, bodyLength: response.body.count, into: &connection.output, keepAlive: false,
+                               requestVersion: delivery.request.version)
+            connection.output.append(contentsOf: response.body.prefix(response.body.count / 2))
+            report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+            connection.closesAfterFlush = true
+            connection.isBusy = false
+            flush(connection)
+        case .slow(let milliseconds):
+            var bytes: [UInt8] = []
+            encoder.encode(response, into: &bytes, keepAlive: keepAlive, isHead: delivery.isHead,
+                           requestVersion: delivery.request.version)
+            let steps = max(1, min(bytes.count, milliseconds / 50))
+            let chunk = (bytes.count + steps - 1) / steps
+            let interval = milliseconds / steps
+            sendSlowly(bytes[...], chunk: chunk, interval: interval, connection: connection) { [weak self] in
+                self?.report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+                self?.finishDeferred(connection, keepAlive: keepAlive)
+            }
+        case .hang:
+            // Stays busy until the peer leaves or shutdown closes it.
+            connection.isHanging = true
+            report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+        }
+    }
+
+    private func sendSlowly(
+        _ remaining: ArraySlice<UInt8>, chunk: Int, interval: Int, connection: HTTPConnection,
+        completion: @escaping @Sendable () -> Void
+    ) {
+        guard connections[connection.fd] === connection else { return }
+        connection.output.append(contentsOf: remaining.prefix(chunk))
+        flush(connection)
+        let rest = remaining.dropFirst(chunk)
+        guard !rest.isEmpty else { completion(); return }
+        queue.asyncAfter(deadline: .now() + .milliseconds(interval)) { [weak self, weak connection] in
+            guard let self, let connection else { return }
+            self.sendSlowly(rest, chunk: chunk, interval: interval, connection: connection, completion: completion)
+        }
+    }
+
+    private func finishDeferred(_ connection: HTTPConnection, keepAlive: Bool) {
+        guard connections[connection.fd] === connection else { return }
+        connection.isBusy = false
+        if !keepAlive { connection.closesAfterFlush = true }
+        if connection.hasPendingOutput { flush(connection) }
+        if connections[connection.fd] === connection, !connection.hasPendingOutput {
+            if connection.closesAfterFlush { close(connection) } else { serve(connection) }
+        }
+    }
+
+    // MARK: - Output
+
+    private func flush(_ connection: HTTPConnection) {
+        while connection.hasPendingOutput {
+            let result = connection.output.withUnsafeBytes { bytes in
+                Socket.write(connection.fd, UnsafeRawBufferPointer(rebasing: bytes[connection.outputOffset...]))
+            }
+            switch result {
+            case .bytes(let count):
+                connection.outputOffset += count
+                connection.lastActivity = Self.now()
+            case .wouldBlock:
+                // Stop reading while output is stuck, so a client that never reads cannot grow our memory.
+                if !connection.isWaitingForWritable {
+                    connection.isWaitingForWritable = true
+                    poller?.update(connection.fd, readable: false, writable: true)
+                }
+                return
+            case .closed, .failed:
+                close(connection)
+                return
+            }
+        }
+        connection.discardSentOutput()
+        if connection.closesAfterFlush, !connection.isBusy {
+            close(connection)
+            return
+        }
+        if connection.isWaitingForWritable {
+            connection.isWaitingForWritable = false
+            let readable = !connection.peerClosed
+            connection.isReadingPaused = !readable
+            poller?.update(connection.fd, readable: readable, writable: false)
+            if !connection.isBusy { serve(connection) }
+            if connection.peerClosed, connections[connection.fd] === connection, connection.isIdle { close(connection) }
+        }
+    }
+
+    private func pauseReading(_ connection: HTTPConnection) {
+        guard !connection.isReadingPaused else { return }
+        connection.isReadingPaused = true
+        poller?.update(connection.fd, readable: false, writable: connection.isWaitingForWritable)
+    }
+
+    private func close(_ connection: HTTPConnection) {
+        guard connections[connection.fd] === connection else { return }
+        connections[connection.fd] = nil
+        poller?.remove(connection.fd)
+        Socket.close(connection.fd)
+        if isDraining, connections.isEmpty { finishStopping() }
+    }
+
+    private func report(_ connection: HTTPConnection, request: HTTPRequest?, response: HTTPResponse, startedAt: UInt64) {
+        guard let onResponse = configuration.onResponse else { return }
+        onResponse(HTTPExchange(
+            connectionID: connection.id, request: request, status: response.status, delivery: response.delivery,
+            durationNanoseconds: Self.now() &- startedAt, metadata: response.logMetadata
+        ))
+    }
+
+    // MARK: - Timeouts and shutdown
+
+    private func sweep() {
+        let now = Self.now()
+        let requestTimeout = UInt64(configuration.limits.requestTimeout.milliseconds) * 1_000_000
+        let idleTimeout = UInt64(configuration.limits.idleTimeout.milliseconds) * 1_000_000
+        for connection in Array(connections.values) {
+            if let started = connection.requestStartedAt, !connection.isBusy, !connection.closesAfterFlush,
+               connection.hasBufferedInput, now &- started > requestTimeout {
+                let response = HTTPResponse(status: .requestTimeout, text: #"{"error":"request not received in time"}"#)
+                encoder.encode(response, into: &connection.output, keepAlive: false)
+                connection.closesAfterFlush = true
+                report(connection, request: nil, response: response, startedAt: started)
+                flush(connection)
+            } else if !connection.isBusy, !connection.hasBufferedInput, now &- connection.lastActivity > idleTimeout {
+                close(connection)
+            }
+        }
+        if isDraining, now > drainDeadline {
+            for connection in Array(connections.values) { close(connection) }
+        }
+    }
+
+    private func beginDrain() {
+        guard !isDraining else { return }
+        isDraining = true
+        drainDeadline = Self.now() + UInt64(configuration.limits.shutdownGracePeriod.milliseconds) * 1_000_000
+        if listener >= 0 {
+            poller?.remove(listener)
+            Socket.close(listener)
+            listener = -1
+        }
+        for connection in Array(connections.values) {
+            if connection.isHanging || (!connection.isBusy && !connection.hasPendingOutput) {
+                close(connection)
+            } else {
+                connection.closesAfterFlush = true
+            }
+        }
+        if connections.isEmpty { finishStopping() }
+    }
+
+    private func finishStopping() {
+        guard !isStopped else { return }
+        isStopped = true
+        timer?.cancel()
+        source?.cancel()
+        timer = nil
+        source = nil
+        poller = nil
+        let waiters = stopWaiters
+        stopWaiters = []
+        for waiter in waiters { waiter.resume() }
+    }
+
+    static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }
+}

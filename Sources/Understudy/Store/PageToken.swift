@@ -1,0 +1,138 @@
+/// Opaque, tamper-evident page tokens. A token carries the sequence number of the last user a
+/// page returned plus a 64-bit SipHash MAC over that number and the token's scope (vendor,
+/// account, filter), so an edited, truncated or foreign token is rejected instead of serving a
+/// wrong page. The key is fixed, so tokens are byte-identical across runs (determinism).
+public enum PageToken {
+    /// The binary token: a protobuf-style body (field 1 = sequence, varint) followed by the MAC.
+    public static func encode(sequence: UInt64, scope: String) -> [UInt8] {
+        var bytes: [UInt8] = [0x08]
+        appendVarint(sequence, to: &bytes)
+        let mac = SipHash.hash(bytes + Array(scope.utf8))
+        withUnsafeBytes(of: mac.littleEndian) { bytes.append(contentsOf: $0) }
+        return bytes
+    }
+
+    /// The sequence inside a token, or `nil` if it was not issued for `scope` or was altered.
+    public static func decode(_ bytes: [UInt8], scope: String) -> UInt64? {
+        guard bytes.count > 9, bytes[0] == 0x08 else { return nil }
+        let body = Array(bytes[..<(bytes.count - 8)])
+        var mac: UInt64 = 0
+        for (offset, byte) in bytes[(bytes.count - 8)...].enumerated() { mac |= UInt64(byte) << (8 * UInt64(offset)) }
+        guard SipHash.hash(body + Array(scope.utf8)) == mac else { return nil }
+        var sequence: UInt64 = 0
+        var shift: UInt64 = 0
+        for byte in body.dropFirst() {
+            guard shift < 64 else { return nil }
+            sequence |= UInt64(byte & 0x7F) << shift
+            shift += 7
+        }
+        return sequence
+    }
+
+    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
+        var value = value
+        repeat {
+            var byte = UInt8(value & 0x7F)
+            value >>= 7
+            if value != 0 { byte |= 0x80 }
+            bytes.append(byte)
+        } while value != 0
+    }
+}
+
+/// SipHash-2-4 (Aumasson & Bernstein) with a fixed key: a MAC, not secrecy.
+enum SipHash {
+    static let key: (UInt64, UInt64) = (0x756E_6465_7273_7475, 0x6479_2D74_6F6B_656E)
+
+    static func hash(_ data: [UInt8]) -> UInt64 {
+        var v0: UInt64 = 0x736F_6D65_7073_6575 ^ key.0
+        var v1: UInt64 = 0x646F_7261_6E64_6F6D ^ key.1
+        var v2: UInt64 = 0x6C79_6765_6E65_7261 ^ key.0
+        var v3: UInt64 = 0x7465_6462_7974_6573 ^ key.1
+        func round() {
+            v0 &+= v1; v1 = v1.rotatedLeft(13); v1 ^= v0; v0 = v0.rotatedLeft(32)
+            v2 &+= v3; v3 = v3.rotatedLeft(16); v3 ^= v2
+            v0 &+= v3; v3 = v3.rotatedLeft(21); v3 ^= v0
+            v2 &+= v1; v1 = v1.rotatedLeft(17); v1 ^= v2; v2 = v2.rotatedLeft(32)
+        }
+        let blocks = data.count / 8
+        for block in 0..<blocks {
+            var m: UInt64 = 0
+            for offset in 0..<8 { m |= UInt64(data[block * 8 + offset]) << (8 * UInt64(offset)) }
+            v3 ^= m; round(); round(); v0 ^= m
+        }
+        var last = UInt64(data.count & 0xFF) << 56
+        for offset in 0..<(data.count % 8) { last |= UInt64(data[blocks * 8 + offset]) << (8 * UInt64(offset)) }
+        v3 ^= last; round(); round(); v0 ^= last
+        v2 ^= 0xFF
+        round(); round(); round(); round()
+        return v0 ^ v1 ^ v2 ^ v3
+    }
+}
+
+extension UInt64 {
+    func rotatedLeft(_ count: UInt64) -> UInt64 { (self << count) | (self >> (64 - count)) }
+}
+
+/// Base64 (RFC 4648) encoders for the token formats vendors use.
+public enum Base64 {
+    private static let standard = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/".utf8)
+    private static let urlSafe = Array("ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789-_".utf8)
+
+    /// Encodes `bytes`; `urlSafe` uses `-_`, `padded` appends `=`.
+    public static func encode(_ bytes: [UInt8], urlSafe: Bool = false, padded: Bool = false) -> String {
+        let alphabet = urlSafe ? Self.urlSafe : standard
+        var output: [UInt8] = []
+        output.reserveCapacity((bytes.count + 2) / 3 * 4)
+        var index = 0
+        while index + 2 < bytes.count {
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+            output += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)],
+                       alphabet[Int(chunk >> 6 & 63)], alphabet[Int(chunk & 63)]]
+            index += 3
+        }
+        let remaining = bytes.count - index
+        if remaining == 1 {
+            let chunk = UInt32(bytes[index]) << 16
+            output += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)]]
+            if padded { output += [61, 61] }
+        } else if remaining == 2 {
+            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
+            output += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)]]
+            if padded { output.append(61) }
+        }
+        return String(decoding: output, as: UTF8.self)
+    }
+
+    /// Decodes either alphabet, with or without padding; `nil` for anything else.
+    public static func decode(_ text: String) -> [UInt8]? {
+        var values: [UInt8] = []
+        values.reserveCapacity(text.utf8.count)
+        var padding = 0
+        for byte in text.utf8 {
+            if byte == 61 { padding += 1; continue }
+            guard padding == 0 else { return nil }
+            switch byte {
+            case 65...90: values.append(byte - 65)
+            case 97...122: values.append(byte - 71)
+            case 48...57: values.append(byte + 4)
+            case 43, 45: values.append(62)
+            case 47, 95: values.append(63)
+            default: return nil
+            }
+        }
+        guard values.count % 4 != 1, padding <= 2 else { return nil }
+        var output: [UInt8] = []
+        var index = 0
+        while index < values.count {
+            let count = min(4, values.count - index)
+            var chunk: UInt32 = 0
+            for offset in 0..<4 { chunk = chunk << 6 | UInt32(offset < count ? values[index + offset] : 0) }
+            output.append(UInt8(chunk >> 16 & 0xFF))
+            if count > 2 { output.append(UInt8(chunk >> 8 & 0xFF)) }
+            if count > 3 { output.append(UInt8(chunk & 0xFF)) }
+            index += 4
+        }
+        return output
+    }
+}

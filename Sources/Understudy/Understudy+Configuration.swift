@@ -1,0 +1,37 @@
+public import HTTPCore
+public import Logging
+
+extension UnderstudyServer {
+    /// Everything that shapes a running understudy.
+    public struct Configuration: Sendable {
+        public var host: String
+        /// 0 picks a free port.
+        public var port: Int
+        public var limits: HTTPLimits
+        /// Load `<vendor>.json` seed files from here instead of the embedded defaults.
+        public var seedsDirectory: String?
+        /// Accept any non-empty credential in the vendor's scheme as an admin key.
+        public var acceptsAnyKey: Bool
+        public var logger: Logger
+        /// Called once per answered request on the event loop (access log).
+        public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+
+        public init(
+            host: String = "127.0.0.1",
+            port: Int = 0,
+            limits: HTTPLimits = HTTPLimits(),
+            seedsDirectory: String? = nil,
+            acceptsAnyKey: Bool = false,
+            logger: Logger = Logger(label: "understudy"),
+            onResponse: (@Sendable (HTTPExchange) -> Void)? = nil
+        ) {
+            self.host = host
+            self.port = port
+            self.limits = limits
+            self.seedsDirectory = seedsDirectory
+            self.acceptsAnyKey = acceptsAnyKey
+            self.logger = logger
+            self.onResponse = onResponse
+        }
+    }
+}

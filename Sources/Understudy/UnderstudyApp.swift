@@ -1,0 +1,105 @@
+public import HTTPCore
+
+/// The emulator as an ``HTTPHandler``: routes each request to a vendor or to the admin API.
+/// It can run behind ``UnderstudyServer`` or be called directly in tests (no socket).
+public final class UnderstudyApp: HTTPHandler {
+    enum Target: Sendable {
+        case listUsers(vendor: Int, prefixed: Bool)
+        case health
+        case spec
+        case vendors
+    }
+
+    let vendors: [any VendorAPI]
+    let seeds: [VendorSeed]
+    let stores: [UserStore]
+    let acceptsAnyKey: Bool
+    private let router: Router<Target>
+
+    /// Loads every vendor's seeds (embedded, or from `configuration.seedsDirectory`).
+    public init(configuration: UnderstudyServer.Configuration = .init(), vendors: [any VendorAPI] = VendorRegistry.all) throws {
+        var seeds: [VendorSeed] = []
+        for vendor in vendors {
+            let (text, file) = try SeedSource.text(for: vendor.id, directory: configuration.seedsDirectory)
+            seeds.append(try VendorSeed.read(text, file: file, vendor: vendor))
+        }
+        self.vendors = vendors
+        self.seeds = seeds
+        stores = seeds.map { UserStore(users: $0.users) }
+        acceptsAnyKey = configuration.acceptsAnyKey
+        var router = Router<Target>()
+        router.add("GET", "/__admin/health", .health)
+        router.add("GET", "/__admin/specs/{vendor}", .spec)
+        router.add("GET", "/__admin/vendors", .vendors)
+        for (index, vendor) in vendors.enumerated() {
+            router.add("GET", vendor.listPath, .listUsers(vendor: index, prefixed: false))
+            router.add("GET", "/\(vendor.id)\(vendor.listPath)", .listUsers(vendor: index, prefixed: true))
+        }
+        self.router = router
+    }
+
+    public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        switch router.match(method: request.method, path: request.path) {
+        case .found(let target, let parameters):
+            return respond(to: request, target: target, parameters: parameters)
+        case .methodNotAllowed(let allowed):
+            var response: HTTPResponse
+            if let (index, vendorPath) = vendorOwning(request.path) {
+                response = vendors[index].errorResponse(status: .methodNotAllowed, request: vendorRequest(request, index, [:], vendorPath))
+            } else {
+                response = AdminResponses.error(.methodNotAllowed, "method \(request.method) not allowed on \(request.path)")
+            }
+            response.headers.replaceOrAdd(name: "Allow", value: allowed.joined(separator: ", "))
+            return response
+        case .notFound:
+            if let (index, vendorPath) = vendorOwning(request.path), request.path.hasPrefix("/\(vendors[index].id)/") {
+                return vendors[index].errorResponse(status: .notFound, request: vendorRequest(request, index, [:], vendorPath))
+            }
+            return AdminResponses.notFound(path: request.path, served: router.patterns)
+        }
+    }
+
+    private func respond(to request: HTTPRequest, target: Target, parameters: [String: String]) -> HTTPResponse {
+        switch target {
+        case .listUsers(let index, let prefixed):
+            let vendorPath = prefixed ? String(request.path.dropFirst(vendors[index].id.count + 1)) : request.path
+            var response = vendors[index].listUsers(vendorRequest(request, index, parameters, vendorPath))
+            response.logMetadata["vendor"] = vendors[index].id
+            return response
+        case .health:
+            return AdminResponses.health
+        case .spec:
+            guard let vendor = parameters["vendor"], let spec = EmbeddedData.specs[vendor] else {
+                return AdminResponses.error(.notFound, "no spec for vendor '\(parameters["vendor"] ?? "")'; known: \(vendors.map(\.id).joined(separator: ", "))")
+            }
+            return HTTPResponse(status: .ok, text: spec)
+        case .vendors:
+            return AdminResponses.vendorList(vendors: vendors, seeds: seeds, stores: stores)
+        }
+    }
+
+    func vendorRequest(_ request: HTTPRequest, _ index: Int, _ parameters: [String: String], _ vendorPath: String) -> VendorRequest {
+        VendorRequest(
+            http: request, parameters: parameters, vendorPath: vendorPath,
+            users: stores[index].snapshot(), seed: seeds[index], acceptsAnyKey: acceptsAnyKey
+        )
+    }
+
+    /// The vendor whose prefix or endpoint family the path belongs to, with the path as that vendor sees it.
+    private func vendorOwning(_ path: String) -> (Int, String)? {
+        for (index, vendor) in vendors.enumerated() where path.hasPrefix("/\(vendor.id)/") {
+            return (index, String(path.dropFirst(vendor.id.count + 1)))
+        }
+        return nil
+    }
+
+    /// The store behind a vendor, for the admin API and tests.
+    public func store(for vendorID: String) -> UserStore? {
+        vendors.firstIndex { $0.id == vendorID }.map { stores[$0] }
+    }
+
+    /// The loaded seed of a vendor.
+    public func seed(for vendorID: String) -> VendorSeed? {
+        vendors.firstIndex { $0.id == vendorID }.map { seeds[$0] }
+    }
+}

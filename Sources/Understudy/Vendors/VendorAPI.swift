@@ -1,0 +1,136 @@
+public import HTTPCore
+
+/// One emulated vendor. Each conforming type lives in its own file under `Vendors/` and holds
+/// everything about that vendor: paths, auth rules, query parsing, wire shapes, error envelopes.
+public protocol VendorAPI: Sendable {
+    /// Stable id used in prefixes, seeds and specs: `openphone`, `pandadoc`, `1password`, `openai`, `factory`.
+    var id: String { get }
+    /// Human name for listings.
+    var displayName: String { get }
+    /// The list-users path as the vendor serves it, with `{parameters}`.
+    var listPath: String { get }
+    /// How the `Authorization` header must look, for `/__admin/vendors` and the README.
+    var authScheme: String { get }
+
+    /// Validates one seed user (vendor shape) and encodes it in the vendor's field order.
+    /// - Parameter path: where the object sits in its file, for error messages (`$.users[3]`).
+    func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser
+
+    /// Serves `GET listPath`.
+    func listUsers(_ request: VendorRequest) -> HTTPResponse
+
+    /// The vendor's own error response for `status`, as it would send it for a generic failure
+    /// (used for unknown paths under the vendor prefix and for injected faults).
+    func errorResponse(status: HTTPStatus, request: VendorRequest) -> HTTPResponse
+}
+
+/// A request routed to a vendor, with what the vendor needs to answer it.
+public struct VendorRequest: Sendable {
+    public var http: HTTPRequest
+    /// Values of `{name}` segments in the route.
+    public var parameters: [String: String]
+    /// The path as the vendor sees it (vendor prefix removed).
+    public var vendorPath: String
+    public var users: UserStore.Snapshot
+    public var seed: VendorSeed
+    /// `serve --any-key`: any non-empty credential in the right scheme is an admin.
+    public var acceptsAnyKey: Bool
+
+    public init(
+        http: HTTPRequest, parameters: [String: String] = [:], vendorPath: String? = nil,
+        users: UserStore.Snapshot, seed: VendorSeed, acceptsAnyKey: Bool = false
+    ) {
+        self.http = http
+        self.parameters = parameters
+        self.vendorPath = vendorPath ?? http.path
+        self.users = users
+        self.seed = seed
+        self.acceptsAnyKey = acceptsAnyKey
+    }
+
+    /// The role of the credential in the `Authorization` header, given the schemes the vendor accepts.
+    /// Scheme names compare exactly (vendors are strict); an empty scheme means a raw key.
+    public func authorize(schemes: [String]) -> Authorization {
+        guard let header = http.headers["Authorization"], !header.isEmpty else { return .missing }
+        let scheme: String
+        let credential: Substring
+        if schemes == [""] {
+            scheme = ""
+            credential = Substring(header)
+        } else {
+            guard let space = header.firstIndex(of: " ") else { return .wrongScheme(header) }
+            scheme = String(header[..<space])
+            credential = header[header.index(after: space)...]
+            guard schemes.contains(scheme) else { return .wrongScheme(header) }
+        }
+        guard !credential.isEmpty else { return .unknownKey(String(credential)) }
+        if let role = seed.role(forAuthorization: header) { return role == .admin ? .admin : .member }
+        return acceptsAnyKey ? .admin : .unknownKey(String(credential))
+    }
+
+    /// Outcome of checking the `Authorization` header.
+    public enum Authorization: Equatable, Sendable {
+        case missing
+        case wrongScheme(String)
+        case unknownKey(String)
+        case member
+        case admin
+    }
+}
+
+/// A credential's permission: admins may list users, members get the vendor's 403.
+public enum CredentialRole: String, Sendable {
+    case admin
+    case member
+}
+
+/// One vendor's seed file: credentials, accounts, and users in list order.
+public struct VendorSeed: Sendable {
+    public struct Credential: Sendable, Equatable {
+        /// The full `Authorization` header value, scheme included.
+        public var authorization: String
+        public var role: CredentialRole
+
+        public init(authorization: String, role: CredentialRole) {
+            self.authorization = authorization
+            self.role = role
+        }
+    }
+
+    public var credentials: [Credential]
+    /// 1Password account ids; empty for other vendors.
+    public var accounts: [String]
+    public var users: [StoredUser]
+
+    public init(credentials: [Credential], accounts: [String] = [], users: [StoredUser]) {
+        self.credentials = credentials
+        self.accounts = accounts
+        self.users = users
+    }
+
+    public func role(forAuthorization header: String) -> CredentialRole? {
+        credentials.first { $0.authorization == header }?.role
+    }
+}
+
+/// A problem in a seed file, naming the file, the JSON path and what is wrong.
+public struct SeedError: Error, CustomStringConvertible, Sendable {
+    public var file: String
+    public var path: String
+    public var problem: String
+
+    public init(file: String = "", path: String, problem: String) {
+        self.file = file
+        self.path = path
+        self.problem = problem
+    }
+
+    public var description: String { "\(file): \(path): \(problem)" }
+}
+
+extension HTTPResponse {
+    /// A JSON response from pre-built bytes.
+    static func json(_ status: HTTPStatus, _ body: [UInt8], contentType: String = "application/json", headers: HTTPHeaders = [:]) -> HTTPResponse {
+        HTTPResponse(status: status, contentType: contentType, headers: headers, body: body)
+    }
+}

@@ -1,0 +1,113 @@
+import ArgumentParser
+import Dispatch
+import HTTPCore
+import Logging
+import Understudy
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
+extension UnderstudyCommand {
+    /// `understudy serve`: runs the emulator until SIGINT or SIGTERM.
+    struct Serve: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Serve the five vendor APIs and the admin API on one port.",
+            discussion: """
+                Prints exactly one line when ready: understudy listening on http://HOST:PORT
+                SIGINT or SIGTERM shuts down gracefully (in-flight responses finish) and exits 0.
+                """
+        )
+
+        @Option(help: "Address to bind (IPv4, IPv6 such as ::1, or a host name).")
+        var host = "127.0.0.1"
+
+        @Option(help: "Port to bind; 0 picks a free port.")
+        var port = 8080
+
+        @Option(name: .customLong("ready-file"), help: ArgumentHelp("Write the base URL to this file once listening.", valueName: "path"))
+        var readyFile: String?
+
+        @Option(help: "Access log format on stderr: text, json, or off.")
+        var log: AccessLogFormat = .text
+
+        @Option(help: ArgumentHelp("Load <vendor>.json seed files from this directory instead of the embedded defaults.", valueName: "dir"))
+        var seeds: String?
+
+        @Flag(name: .customLong("any-key"), help: "Accept any non-empty credential in the vendor's scheme.")
+        var anyKey = false
+
+        func validate() throws {
+            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+        }
+
+        func run() async throws {
+            signal(SIGPIPE, SIG_IGN)
+            let accessLog = AccessLog(format: log)
+            var configuration = UnderstudyServer.Configuration(
+                host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey, logger: Logger(label: "understudy")
+            )
+            if log != .off {
+                configuration.onResponse = { exchange in accessLog.record(exchange) }
+            }
+            let server: UnderstudyServer
+            do {
+                server = try UnderstudyServer.start(configuration)
+            } catch let error as SocketError where error.isAddressInUse {
+                fail("port \(port) on \(host) is already in use")
+            } catch let error as SocketError {
+                fail("cannot listen on \(host):\(port): \(error)")
+            } catch let error as SeedError {
+                fail("bad seed file: \(error)")
+            }
+            if let readyFile {
+                do { try writeFile(readyFile, server.baseURL + "\n") } catch { fail("cannot write --ready-file \(readyFile): \(error)") }
+            }
+            print("understudy listening on \(server.baseURL)")
+            fflush(nil)
+
+            let signals = [SIGINT, SIGTERM].map { number in
+                signal(number, SIG_IGN)
+                let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
+                source.setEventHandler { Task { await server.stop() } }
+                source.resume()
+                return source
+            }
+            await server.waitUntilStopped()
+            signals.forEach { $0.cancel() }
+            accessLog.flush()
+        }
+
+        private func fail(_ message: String) -> Never {
+            FileHandleStderr.write("understudy: \(message)\n")
+            Foundation_exit(1)
+        }
+
+        private func writeFile(_ path: String, _ text: String) throws {
+            guard let handle = fopen(path, "w") else { throw POSIXFailure(code: errno) }
+            defer { fclose(handle) }
+            guard fputs(text, handle) >= 0 else { throw POSIXFailure(code: errno) }
+        }
+    }
+}
+
+struct POSIXFailure: Error, CustomStringConvertible {
+    var code: Int32
+    var description: String { String(cString: strerror(code)) }
+}
+
+enum FileHandleStderr {
+    static func write(_ text: String) {
+        var text = text
+        text.withUTF8 { bytes in _ = Glibc_or_Darwin_write(2, bytes.baseAddress, bytes.count) }
+    }
+}
+
+#if canImport(Glibc)
+let Glibc_or_Darwin_write = Glibc.write
+let Foundation_exit = Glibc.exit
+#else
+let Glibc_or_Darwin_write = Darwin.write
+let Foundation_exit = Darwin.exit
+#endif
