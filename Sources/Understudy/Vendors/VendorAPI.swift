@@ -48,23 +48,29 @@ public struct VendorRequest: Sendable {
         self.acceptsAnyKey = acceptsAnyKey
     }
 
-    /// The role of the credential in the `Authorization` header, given the schemes the vendor accepts.
-    /// Scheme names compare exactly (vendors are strict); an empty scheme means a raw key.
-    public func authorize(schemes: [String]) -> Authorization {
-        guard let header = http.headers["Authorization"], !header.isEmpty else { return .missing }
-        let scheme: String
-        let credential: Substring
-        if schemes == [""] {
-            scheme = ""
-            credential = Substring(header)
-        } else {
+    /// The role of the credential in the `Authorization` header.
+    /// - Parameters:
+    ///   - schemes: accepted scheme words (`Bearer`, `API-Key`); `[""]` means a raw key with no scheme.
+    ///   - schemeIsCaseSensitive: RFC 9110 §11.1 makes schemes case-insensitive; some vendors are stricter.
+    /// A value that is not exactly `<scheme> <credential>` counts as a wrong scheme. Credentials
+    /// compare byte for byte against the seeds, with the scheme spelled as the seed spells it.
+    public func authorize(schemes: [String], schemeIsCaseSensitive: Bool = false) -> Authorization {
+        guard let raw = http.headers["Authorization"] else { return .missing }
+        let header = raw.trimmingCharacters(in: " \t")
+        guard !header.isEmpty else { return .missing }
+        var credential = Substring(header)
+        var matchedScheme = ""
+        if schemes != [""] {
             guard let space = header.firstIndex(of: " ") else { return .wrongScheme(header) }
-            scheme = String(header[..<space])
+            let scheme = header[..<space]
+            let match = schemes.first { schemeIsCaseSensitive ? $0 == scheme : $0.lowercased() == scheme.lowercased() }
+            guard let match else { return .wrongScheme(header) }
+            matchedScheme = match
             credential = header[header.index(after: space)...]
-            guard schemes.contains(scheme) else { return .wrongScheme(header) }
+            guard !credential.isEmpty, !credential.contains(" ") else { return .wrongScheme(header) }
         }
-        guard !credential.isEmpty else { return .unknownKey(String(credential)) }
-        if let role = seed.role(forAuthorization: header) { return role == .admin ? .admin : .member }
+        let canonical = matchedScheme.isEmpty ? String(credential) : "\(matchedScheme) \(credential)"
+        if let role = seed.role(forAuthorization: canonical) { return role == .admin ? .admin : .member }
         return acceptsAnyKey ? .admin : .unknownKey(String(credential))
     }
 
@@ -126,6 +132,13 @@ public struct SeedError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(file): \(path): \(problem)" }
+}
+
+extension String {
+    func trimmingCharacters(in set: String) -> String {
+        let trimmed = drop { set.contains($0) }
+        return String(trimmed.reversed().drop { set.contains($0) }.reversed())
+    }
 }
 
 extension HTTPResponse {

@@ -1,4 +1,6 @@
 /// The vendors understudy emulates, in the order they are listed and routed.
 public enum VendorRegistry {
-    public static let all: [any VendorAPI] = []
+    /// Fresh instances: vendors keep per-server state (request-id counters), so two servers
+    /// started alike answer alike.
+    public static var all: [any VendorAPI] { [OpenAIAdmin()] }
 }

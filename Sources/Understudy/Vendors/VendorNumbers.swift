@@ -1,0 +1,60 @@
+import Synchronization
+
+/// Strict integer parsing shared by vendors: digits only (an optional leading `-`), any length,
+/// so that `limit=999999999999999999999` is "above maximum" rather than "not an integer".
+struct VendorInteger {
+    let isNegative: Bool
+    /// Digits without leading zeros (`"0"` for zero).
+    let digits: Substring
+
+    /// The value as sent, canonicalised (`007` → `7`, `-0` → `0`).
+    var canonical: String { isNegative && digits != "0" ? "-\(digits)" : String(digits) }
+
+    var int: Int? { Int(canonical) }
+
+    func isAbove(_ bound: Int) -> Bool {
+        if isNegative { return false }
+        guard digits.count <= 18, let value = Int(digits) else { return true }
+        return value > bound
+    }
+
+    func isBelow(_ bound: Int) -> Bool {
+        if isNegative, digits != "0" {
+            guard digits.count <= 18, let value = Int(digits) else { return true }
+            return -value < bound
+        }
+        guard digits.count <= 18, let value = Int(digits) else { return false }
+        return value < bound
+    }
+}
+
+enum VendorNumbers {
+    /// Parses `^-?[0-9]+$`; anything else (spaces, `+`, decimals, exponents) is `nil`.
+    static func integer(_ text: String) -> VendorInteger? {
+        var body = Substring(text)
+        let isNegative = body.first == "-"
+        if isNegative { body = body.dropFirst() }
+        guard !body.isEmpty, body.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) else { return nil }
+        let trimmed = body.drop { $0 == "0" }
+        return VendorInteger(isNegative: isNegative, digits: trimmed.isEmpty ? "0" : trimmed)
+    }
+
+    /// 32 lowercase hex digits derived from `counter` (deterministic request ids).
+    static func hex32(_ counter: UInt64) -> String {
+        let high = SipHash.hash(Array("request-id-high".utf8) + withUnsafeBytes(of: counter.littleEndian, Array.init))
+        let low = SipHash.hash(Array("request-id-low".utf8) + withUnsafeBytes(of: counter.littleEndian, Array.init))
+        return hex(high) + hex(low)
+    }
+
+    static func hex(_ value: UInt64) -> String {
+        let text = String(value, radix: 16)
+        return String(repeating: "0", count: 16 - text.count) + text
+    }
+}
+
+/// A thread-safe counter starting at 1, for reproducible request ids.
+final class Counter: Sendable {
+    private let value = Atomic<UInt64>(0)
+
+    func next() -> UInt64 { value.add(1, ordering: .relaxed).newValue }
+}
