@@ -55,9 +55,8 @@ public struct VendorRequest: Sendable {
     /// A value that is not exactly `<scheme> <credential>` counts as a wrong scheme. Credentials
     /// compare byte for byte against the seeds, with the scheme spelled as the seed spells it.
     public func authorize(schemes: [String], schemeIsCaseSensitive: Bool = false) -> Authorization {
-        guard let raw = http.headers["Authorization"] else { return .missing }
-        let header = raw.trimmingCharacters(in: " \t")
-        guard !header.isEmpty else { return .missing }
+        // The decoder already trimmed surrounding whitespace (RFC 9112 §5.1 OWS).
+        guard let header = http.headers["Authorization"], !header.isEmpty else { return .missing }
         var credential = Substring(header)
         var matchedScheme = ""
         if schemes != [""] {
@@ -132,13 +131,6 @@ public struct SeedError: Error, CustomStringConvertible, Sendable {
     }
 
     public var description: String { "\(file): \(path): \(problem)" }
-}
-
-extension String {
-    func trimmingCharacters(in set: String) -> String {
-        let trimmed = drop { set.contains($0) }
-        return String(trimmed.reversed().drop { set.contains($0) }.reversed())
-    }
 }
 
 extension HTTPResponse {

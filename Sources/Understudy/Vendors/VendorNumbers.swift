@@ -39,11 +39,17 @@ enum VendorNumbers {
         return VendorInteger(isNegative: isNegative, digits: trimmed.isEmpty ? "0" : trimmed)
     }
 
-    /// 32 lowercase hex digits derived from `counter` (deterministic request ids).
+    /// 32 lowercase hex digits derived from `counter` (deterministic, random-looking request ids).
     static func hex32(_ counter: UInt64) -> String {
-        let high = SipHash.hash(Array("request-id-high".utf8) + withUnsafeBytes(of: counter.littleEndian, Array.init))
-        let low = SipHash.hash(Array("request-id-low".utf8) + withUnsafeBytes(of: counter.littleEndian, Array.init))
-        return hex(high) + hex(low)
+        hex(splitMix64(counter)) + hex(splitMix64(counter ^ 0x9E37_79B9_7F4A_7C15))
+    }
+
+    /// SplitMix64's finaliser: a cheap bijective scramble.
+    static func splitMix64(_ value: UInt64) -> UInt64 {
+        var z = value &+ 0x9E37_79B9_7F4A_7C15
+        z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
+        z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
+        return z ^ (z >> 31)
     }
 
     static func hex(_ value: UInt64) -> String {
