@@ -38,8 +38,10 @@ let package = Package(
             ],
             swiftSettings: strictSettings
         ),
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore"], swiftSettings: strictSettings),
-        .testTarget(name: "UnderstudyTests", dependencies: ["Understudy", "HTTPCore"], swiftSettings: strictSettings),
+        // A blocking socket client shared by the live tests; never shipped in a product.
+        .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "UnderstudyTests", dependencies: ["Understudy", "HTTPCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "UnderstudyCLITests", dependencies: ["UnderstudyCLI"], swiftSettings: strictSettings),
     ],
     swiftLanguageModes: [.v6]

@@ -35,14 +35,18 @@ struct HTTPEncoder {
             buffer.append(contentsOf: field.value.utf8)
             buffer.append(contentsOf: "\r\n".utf8)
         }
-        buffer.append(contentsOf: "Content-Length: ".utf8)
-        appendDecimal(bodyLength, to: &buffer)
-        if !keepAlive {
-            buffer.append(contentsOf: "\r\nConnection: close".utf8)
-        } else if requestVersion == .http10 {
-            buffer.append(contentsOf: "\r\nConnection: keep-alive".utf8)
+        // RFC 9110 §8.6: no Content-Length on 1xx and 204 responses.
+        if response.status.code >= 200, response.status.code != 204 {
+            buffer.append(contentsOf: "Content-Length: ".utf8)
+            appendDecimal(bodyLength, to: &buffer)
+            buffer.append(contentsOf: "\r\n".utf8)
         }
-        buffer.append(contentsOf: "\r\n\r\n".utf8)
+        if !keepAlive {
+            buffer.append(contentsOf: "Connection: close\r\n".utf8)
+        } else if requestVersion == .http10 {
+            buffer.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+        }
+        buffer.append(contentsOf: "\r\n".utf8)
     }
 
     private func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {

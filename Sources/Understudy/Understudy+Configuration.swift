@@ -12,6 +12,8 @@ extension UnderstudyServer {
         public var seedsDirectory: String?
         /// Accept any non-empty credential in the vendor's scheme as an admin key.
         public var acceptsAnyKey: Bool
+        /// Fault rules armed at start (`serve --faults FILE`).
+        public var faultRules: [FaultRule]
         public var logger: Logger
         /// Called once per answered request on the event loop (access log).
         public var onResponse: (@Sendable (HTTPExchange) -> Void)?
@@ -22,6 +24,7 @@ extension UnderstudyServer {
             limits: HTTPLimits = HTTPLimits(),
             seedsDirectory: String? = nil,
             acceptsAnyKey: Bool = false,
+            faultRules: [FaultRule] = [],
             logger: Logger = Logger(label: "understudy"),
             onResponse: (@Sendable (HTTPExchange) -> Void)? = nil
         ) {
@@ -30,6 +33,7 @@ extension UnderstudyServer {
             self.limits = limits
             self.seedsDirectory = seedsDirectory
             self.acceptsAnyKey = acceptsAnyKey
+            self.faultRules = faultRules
             self.logger = logger
             self.onResponse = onResponse
         }

@@ -8,12 +8,18 @@ public final class UnderstudyApp: HTTPHandler {
         case health
         case spec
         case vendors
+        case listFaults
+        case armFault
+        case clearFaults
+        case removeFault
     }
 
     let vendors: [any VendorAPI]
     let seeds: [VendorSeed]
     let stores: [UserStore]
     let acceptsAnyKey: Bool
+    /// Faults armed through the admin API or `serve --faults`.
+    public let faults = FaultBook()
     private let router: Router<Target>
 
     /// Loads every vendor's seeds (embedded, or from `configuration.seedsDirectory`).
@@ -31,11 +37,16 @@ public final class UnderstudyApp: HTTPHandler {
         router.add("GET", "/__admin/health", .health)
         router.add("GET", "/__admin/specs/{vendor}", .spec)
         router.add("GET", "/__admin/vendors", .vendors)
+        router.add("GET", "/__admin/faults", .listFaults)
+        router.add("POST", "/__admin/faults", .armFault)
+        router.add("DELETE", "/__admin/faults", .clearFaults)
+        router.add("DELETE", "/__admin/faults/{id}", .removeFault)
         for (index, vendor) in vendors.enumerated() {
             router.add("GET", vendor.listPath, .listUsers(vendor: index, prefixed: false))
             router.add("GET", "/\(vendor.id)\(vendor.listPath)", .listUsers(vendor: index, prefixed: true))
         }
         self.router = router
+        for rule in configuration.faultRules { faults.arm(rule) }
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
@@ -52,8 +63,10 @@ public final class UnderstudyApp: HTTPHandler {
             response.headers.replaceOrAdd(name: "Allow", value: allowed.joined(separator: ", "))
             return response
         case .notFound:
-            if let (index, vendorPath) = vendorOwning(request.path), request.path.hasPrefix("/\(vendors[index].id)/") {
-                return vendors[index].errorResponse(status: .notFound, request: vendorRequest(request, index, [:], vendorPath))
+            if let (index, vendorPath) = vendorOwning(request.path) {
+                return serveVendor(index, request, [:], vendorPath) { vendorRequest in
+                    self.vendors[index].errorResponse(status: .notFound, request: vendorRequest)
+                }
             }
             return AdminResponses.notFound(path: request.path, served: router.patterns)
         }
@@ -63,9 +76,7 @@ public final class UnderstudyApp: HTTPHandler {
         switch target {
         case .listUsers(let index, let prefixed):
             let vendorPath = prefixed ? String(request.path.dropFirst(vendors[index].id.count + 1)) : request.path
-            var response = vendors[index].listUsers(vendorRequest(request, index, parameters, vendorPath))
-            response.logMetadata["vendor"] = vendors[index].id
-            return response
+            return serveVendor(index, request, parameters, vendorPath) { self.vendors[index].listUsers($0) }
         case .health:
             return AdminResponses.health
         case .spec:
@@ -75,7 +86,56 @@ public final class UnderstudyApp: HTTPHandler {
             return HTTPResponse(status: .ok, text: spec)
         case .vendors:
             return AdminResponses.vendorList(vendors: vendors, seeds: seeds, stores: stores)
+        case .listFaults:
+            return HTTPResponse(status: .ok, body: faults.listing.compactBytes)
+        case .armFault:
+            let json: JSONValue
+            do { json = try JSONValue.parse(request.body) } catch {
+                return AdminResponses.error(.badRequest, "body: \(error.description)")
+            }
+            do {
+                let id = faults.arm(try FaultRule.read(json, knownVendors: vendors.map(\.id)))
+                return HTTPResponse(status: .created, text: #"{"id":"\#(id)"}"#)
+            } catch {
+                return AdminResponses.error(.badRequest, error.message)
+            }
+        case .clearFaults:
+            faults.removeAll()
+            return HTTPResponse(status: .noContent, contentType: nil)
+        case .removeFault:
+            let id = parameters["id"] ?? ""
+            guard faults.remove(id: id) else { return AdminResponses.error(.notFound, "no armed fault with id '\(id)'") }
+            return HTTPResponse(status: .noContent, contentType: nil)
         }
+    }
+
+    /// Runs a vendor request through the fault layer: per-request flags (stripped before the
+    /// vendor sees the query) over armed rules; an injected status is rendered by the vendor.
+    private func serveVendor(
+        _ index: Int, _ request: HTTPRequest, _ parameters: [String: String], _ vendorPath: String,
+        answer: (VendorRequest) -> HTTPResponse
+    ) -> HTTPResponse {
+        let vendor = vendors[index]
+        let flags: FaultEffect
+        let cleaned: HTTPRequest
+        do { (flags, cleaned) = try FaultFlags.extract(from: request) } catch {
+            var response = AdminResponses.error(.badRequest, error.message)
+            response.logMetadata["vendor"] = vendor.id
+            return response
+        }
+        let effect = flags.merged(over: faults.effect(vendor: vendor.id, path: vendorPath))
+        let forVendor = vendorRequest(cleaned, index, parameters, vendorPath)
+        var response = if let status = effect.status {
+            vendor.errorResponse(status: HTTPStatus(code: status), request: forVendor)
+        } else {
+            answer(forVendor)
+        }
+        if !effect.isEmpty {
+            response = effect.apply(to: response)
+            response.logMetadata["fault"] = effect.summary
+        }
+        response.logMetadata["vendor"] = vendor.id
+        return response
     }
 
     func vendorRequest(_ request: HTTPRequest, _ index: Int, _ parameters: [String: String], _ vendorPath: String) -> VendorRequest {

@@ -35,6 +35,9 @@ extension UnderstudyCommand {
         @Option(help: ArgumentHelp("Load <vendor>.json seed files from this directory instead of the embedded defaults.", valueName: "dir"))
         var seeds: String?
 
+        @Option(help: ArgumentHelp("Arm fault rules from this JSON file at start (same fields as POST /__admin/faults).", valueName: "file"))
+        var faults: String?
+
         @Flag(name: .customLong("any-key"), help: "Accept any non-empty credential in the vendor's scheme.")
         var anyKey = false
 
@@ -48,6 +51,16 @@ extension UnderstudyCommand {
             var configuration = UnderstudyServer.Configuration(
                 host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey, logger: Logger(label: "understudy")
             )
+            if let faults {
+                do {
+                    let text = try TextFile.read(faults)
+                    configuration.faultRules = try FaultRule.readFile(text, knownVendors: VendorRegistry.all.map(\.id))
+                } catch let error as TextFile.ReadError {
+                    fail("cannot read --faults \(faults): \(error.message)")
+                } catch let error as FaultRule.Invalid {
+                    fail("bad --faults file \(faults): \(error.message)")
+                }
+            }
             if log != .off {
                 configuration.onResponse = { exchange in accessLog.record(exchange) }
             }

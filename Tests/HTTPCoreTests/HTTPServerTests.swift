@@ -3,6 +3,7 @@ import Dispatch
 import Foundation
 import Testing
 @testable import HTTPCore
+import TestSupport
 
 /// Live tests: a real server on port 0, real sockets, bytes asserted as a client sees them.
 @Suite(.serialized)

@@ -7,29 +7,29 @@ import Darwin
 
 /// A blocking test client over a real TCP socket, so tests see exactly the bytes on the wire.
 /// `@unchecked Sendable`: each instance is driven by one thread at a time in tests.
-final class RawClient: @unchecked Sendable {
-    struct Response {
-        var statusLine: String
-        var headers: [(String, String)]
-        var body: [UInt8]
+public final class RawClient: @unchecked Sendable {
+    public struct Response {
+        public var statusLine: String
+        public var headers: [(String, String)]
+        public var body: [UInt8]
 
-        var status: Int { Int(statusLine.split(separator: " ")[1])! }
-        var text: String { String(decoding: body, as: UTF8.self) }
+        public var status: Int { Int(statusLine.split(separator: " ")[1])! }
+        public var text: String { String(decoding: body, as: UTF8.self) }
 
-        func header(_ name: String) -> String? {
+        public func header(_ name: String) -> String? {
             headers.first { $0.0.lowercased() == name.lowercased() }?.1
         }
     }
 
-    struct Failure: Error, CustomStringConvertible {
-        var description: String
+    public struct Failure: Error, CustomStringConvertible {
+        public var description: String
     }
 
-    let fd: Int32
+    public let fd: Int32
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`; reads time out after `timeoutSeconds`.
-    init(port: Int, timeoutSeconds: Int = 5) throws {
+    public init(port: Int, timeoutSeconds: Int = 5) throws {
         #if canImport(Glibc)
         fd = socket(AF_INET, Int32(SOCK_STREAM.rawValue), 0)
         #else
@@ -51,9 +51,9 @@ final class RawClient: @unchecked Sendable {
 
     deinit { close(fd) }
 
-    func send(_ text: String) throws { try send(Array(text.utf8)) }
+    public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
-    func send(_ bytes: [UInt8]) throws {
+    public func send(_ bytes: [UInt8]) throws {
         var offset = 0
         while offset < bytes.count {
             #if canImport(Glibc)
@@ -67,7 +67,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Reads one response (head + Content-Length body); `isHead` skips the body.
-    func readResponse(isHead: Bool = false) throws -> Response {
+    public func readResponse(isHead: Bool = false) throws -> Response {
         var headEnd: Int?
         while headEnd == nil {
             headEnd = findHeadEnd()
@@ -90,7 +90,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Whether the server closed (FIN or RST) within the read timeout, after draining any bytes.
-    func waitForClose() -> Bool {
+    public func waitForClose() -> Bool {
         var scratch = [UInt8](repeating: 0, count: 4096)
         while true {
             let count = recv(fd, &scratch, scratch.count, 0)
@@ -100,7 +100,7 @@ final class RawClient: @unchecked Sendable {
     }
 
     /// Everything until the server closes.
-    func readUntilClose() -> [UInt8] {
+    public func readUntilClose() -> [UInt8] {
         var scratch = [UInt8](repeating: 0, count: 4096)
         var all = buffer
         buffer = []

@@ -1,0 +1,76 @@
+public import HTTPCore
+
+/// Per-request fault flags: `__status`, `__delay`, `__fault` in the query, or the
+/// `X-Understudy-Status`, `X-Understudy-Delay`, `X-Understudy-Fault` headers for clients that
+/// cannot touch the URL. The flags are stripped before the vendor sees the query, so they never
+/// trip vendor validation.
+public enum FaultFlags {
+    /// A flag with a value understudy does not understand.
+    public struct InvalidFlag: Error, Equatable, Sendable {
+        public var flag: String
+        public var value: String
+        public var accepted: String
+
+        public var message: String { "invalid value '\(value)' for \(flag): expected \(accepted)" }
+    }
+
+    static let statusAccepted = "an HTTP error status from 400 to 599 (e.g. 429, 503)"
+    static let delayAccepted = "a duration such as 250, 250ms or 2s (at most 600s)"
+    static let faultAccepted = FaultEffect.Kind.allCases.map(\.rawValue).joined(separator: ", ")
+
+    /// The flags in `request` and the request as the vendor must see it (flags removed).
+    public static func extract(from request: HTTPRequest) throws(InvalidFlag) -> (FaultEffect, HTTPRequest) {
+        let hasQueryFlags = request.query.contains { $0.name.hasPrefix("__") }
+        let headerStatus = request.headers["X-Understudy-Status"]
+        let headerDelay = request.headers["X-Understudy-Delay"]
+        let headerFault = request.headers["X-Understudy-Fault"]
+        guard hasQueryFlags || headerStatus != nil || headerDelay != nil || headerFault != nil else {
+            return (FaultEffect(), request)
+        }
+        var effect = FaultEffect()
+        if let value = request.queryValue("__status") ?? headerStatus { effect.status = try readStatus(value) }
+        if let value = request.queryValue("__delay") ?? headerDelay { effect.delayMilliseconds = try readDelay(value, flag: "__delay") }
+        if let value = request.queryValue("__fault") ?? headerFault {
+            guard let kind = FaultEffect.Kind(rawValue: value) else {
+                throw InvalidFlag(flag: "__fault", value: value, accepted: "one of \(faultAccepted)")
+            }
+            effect.kind = kind
+        }
+        for item in request.query where item.name.hasPrefix("__") && !["__status", "__delay", "__fault"].contains(item.name) {
+            throw InvalidFlag(flag: item.name, value: item.value, accepted: "a known flag: __status, __delay, __fault")
+        }
+        return (effect, hasQueryFlags ? strippingFlags(from: request) : request)
+    }
+
+    static func readStatus(_ value: String) throws(InvalidFlag) -> Int {
+        guard let status = Int(value), (400...599).contains(status) else {
+            throw InvalidFlag(flag: "__status", value: value, accepted: statusAccepted)
+        }
+        return status
+    }
+
+    /// `250`, `250ms` and `2s` are accepted; a bare number means milliseconds.
+    static func readDelay(_ value: String, flag: String) throws(InvalidFlag) -> Int {
+        let (digits, scale): (Substring, Int) = if value.hasSuffix("ms") {
+            (value.dropLast(2), 1)
+        } else if value.hasSuffix("s") {
+            (value.dropLast(), 1000)
+        } else {
+            (Substring(value), 1)
+        }
+        guard !digits.isEmpty, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), digits.count <= 9,
+              let amount = Int(digits), amount * scale <= 600_000
+        else { throw InvalidFlag(flag: flag, value: value, accepted: delayAccepted) }
+        return amount * scale
+    }
+
+    /// Rebuilds the target without `__` parameters, keeping every other byte of the query as sent.
+    static func strippingFlags(from request: HTTPRequest) -> HTTPRequest {
+        let kept = request.rawQuery.split(separator: "&", omittingEmptySubsequences: false).filter { !$0.hasPrefix("__") }
+        let path = request.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.target
+        let target = kept.isEmpty ? path : "\(path)?\(kept.joined(separator: "&"))"
+        var stripped = HTTPRequest(method: request.method, target: target, version: request.version, headers: request.headers, body: request.body)
+        stripped.path = request.path
+        return stripped
+    }
+}
