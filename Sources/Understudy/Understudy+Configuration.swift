@@ -14,6 +14,10 @@ extension UnderstudyServer {
         public var acceptsAnyKey: Bool
         /// Fault rules armed at start (`serve --faults FILE`).
         public var faultRules: [FaultRule]
+        /// How many requests `GET /__admin/requests` keeps.
+        public var journalSize: Int
+        /// When set, `/__admin/*` requires `Authorization: Bearer <adminToken>`.
+        public var adminToken: String?
         public var logger: Logger
         /// Called once per answered request on the event loop (access log).
         public var onResponse: (@Sendable (HTTPExchange) -> Void)?
@@ -25,6 +29,8 @@ extension UnderstudyServer {
             seedsDirectory: String? = nil,
             acceptsAnyKey: Bool = false,
             faultRules: [FaultRule] = [],
+            journalSize: Int = 10_000,
+            adminToken: String? = nil,
             logger: Logger = Logger(label: "understudy"),
             onResponse: (@Sendable (HTTPExchange) -> Void)? = nil
         ) {
@@ -34,6 +40,8 @@ extension UnderstudyServer {
             self.seedsDirectory = seedsDirectory
             self.acceptsAnyKey = acceptsAnyKey
             self.faultRules = faultRules
+            self.journalSize = journalSize
+            self.adminToken = adminToken
             self.logger = logger
             self.onResponse = onResponse
         }

@@ -12,6 +12,9 @@ public final class UnderstudyApp: HTTPHandler {
         case armFault
         case clearFaults
         case removeFault
+        case listRequests
+        case clearRequests
+        case reset
     }
 
     let vendors: [any VendorAPI]
@@ -20,6 +23,10 @@ public final class UnderstudyApp: HTTPHandler {
     let acceptsAnyKey: Bool
     /// Faults armed through the admin API or `serve --faults`.
     public let faults = FaultBook()
+    /// The last requests answered over a socket (`GET /__admin/requests`).
+    public let journal: RequestJournal
+    private let adminAuthorization: String?
+    private let startupFaults: [FaultRule]
     private let router: Router<Target>
 
     /// Loads every vendor's seeds (embedded, or from `configuration.seedsDirectory`).
@@ -41,15 +48,26 @@ public final class UnderstudyApp: HTTPHandler {
         router.add("POST", "/__admin/faults", .armFault)
         router.add("DELETE", "/__admin/faults", .clearFaults)
         router.add("DELETE", "/__admin/faults/{id}", .removeFault)
+        router.add("GET", "/__admin/requests", .listRequests)
+        router.add("DELETE", "/__admin/requests", .clearRequests)
+        router.add("POST", "/__admin/reset", .reset)
         for (index, vendor) in vendors.enumerated() {
             router.add("GET", vendor.listPath, .listUsers(vendor: index, prefixed: false))
             router.add("GET", "/\(vendor.id)\(vendor.listPath)", .listUsers(vendor: index, prefixed: true))
         }
         self.router = router
-        for rule in configuration.faultRules { faults.arm(rule) }
+        journal = RequestJournal(capacity: configuration.journalSize)
+        adminAuthorization = configuration.adminToken.map { "Bearer \($0)" }
+        startupFaults = configuration.faultRules
+        for rule in startupFaults { faults.arm(rule) }
     }
 
     public func handle(_ request: HTTPRequest) -> HTTPResponse {
+        if let adminAuthorization, request.path.hasPrefix("/__admin"), request.headers["Authorization"] != adminAuthorization {
+            var response = AdminResponses.error(.unauthorized, "the admin API requires Authorization: Bearer <admin token> (serve --admin-token)")
+            response.headers.add(name: "WWW-Authenticate", value: "Bearer")
+            return response
+        }
         switch router.match(method: request.method, path: request.path) {
         case .found(let target, let parameters):
             return respond(to: request, target: target, parameters: parameters)
@@ -102,6 +120,19 @@ public final class UnderstudyApp: HTTPHandler {
         case .clearFaults:
             faults.removeAll()
             return HTTPResponse(status: .noContent, contentType: nil)
+        case .listRequests:
+            let vendor = request.queryValue("vendor")
+            let status = request.queryValue("status").flatMap { Int($0) }
+            let limit = request.queryValue("limit").flatMap { Int($0) }
+            if request.queryValue("status") != nil, status == nil { return AdminResponses.error(.badRequest, "status must be an integer") }
+            if request.queryValue("limit") != nil, (limit ?? -1) < 0 { return AdminResponses.error(.badRequest, "limit must be a non-negative integer") }
+            return HTTPResponse(status: .ok, body: journal.listing(vendor: vendor, status: status, limit: limit).compactBytes)
+        case .clearRequests:
+            journal.clear()
+            return HTTPResponse(status: .noContent, contentType: nil)
+        case .reset:
+            reset()
+            return HTTPResponse(status: .ok, text: #"{"status":"reset"}"#)
         case .removeFault:
             let id = parameters["id"] ?? ""
             guard faults.remove(id: id) else { return AdminResponses.error(.notFound, "no armed fault with id '\(id)'") }
@@ -151,6 +182,21 @@ public final class UnderstudyApp: HTTPHandler {
             return (index, String(path.dropFirst(vendor.id.count + 1)))
         }
         return nil
+    }
+
+    /// Users back to seeds; journal, armed faults and rate-limit counters cleared; `--faults` rules re-armed.
+    public func reset() {
+        for (store, seed) in zip(stores, seeds) { store.reset(to: seed.users) }
+        journal.clear()
+        faults.removeAll()
+        for rule in startupFaults { faults.arm(rule) }
+    }
+
+    /// Records an answered request in the journal (admin calls are left out, so reading the journal
+    /// does not fill it).
+    func recordInJournal(_ exchange: HTTPExchange) {
+        if let path = exchange.request?.path, path.hasPrefix("/__admin") { return }
+        journal.record(exchange)
     }
 
     /// The store behind a vendor, for the admin API and tests.

@@ -26,10 +26,15 @@ public final class UnderstudyServer: Sendable {
     /// Loads seeds, binds and starts serving. Returns once the port accepts connections.
     public static func start(_ configuration: Configuration = Configuration()) throws -> UnderstudyServer {
         let app = try UnderstudyApp(configuration: configuration)
+        let userCallback = configuration.onResponse
         let http = HTTPServer(
             configuration: .init(
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
-                logger: configuration.logger, onResponse: configuration.onResponse
+                logger: configuration.logger,
+                onResponse: { exchange in
+                    app.recordInJournal(exchange)
+                    userCallback?(exchange)
+                }
             ),
             handler: app
         )

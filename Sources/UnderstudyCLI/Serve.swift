@@ -38,18 +38,29 @@ extension UnderstudyCommand {
         @Option(help: ArgumentHelp("Arm fault rules from this JSON file at start (same fields as POST /__admin/faults).", valueName: "file"))
         var faults: String?
 
+        @Option(name: .customLong("journal-size"), help: "How many requests GET /__admin/requests keeps.")
+        var journalSize = 10_000
+
+        @Option(name: .customLong("admin-token"), help: ArgumentHelp("Require Authorization: Bearer <token> on /__admin/*.", valueName: "token"))
+        var adminToken: String?
+
         @Flag(name: .customLong("any-key"), help: "Accept any non-empty credential in the vendor's scheme.")
         var anyKey = false
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+            guard journalSize >= 1 else { throw ValidationError("--journal-size must be at least 1, got \(journalSize)") }
+            if let adminToken, adminToken.isEmpty || adminToken.contains(" ") {
+                throw ValidationError("--admin-token must be non-empty and contain no spaces")
+            }
         }
 
         func run() async throws {
             signal(SIGPIPE, SIG_IGN)
             let accessLog = AccessLog(format: log)
             var configuration = UnderstudyServer.Configuration(
-                host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey, logger: Logger(label: "understudy")
+                host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey,
+                journalSize: journalSize, adminToken: adminToken, logger: Logger(label: "understudy")
             )
             if let faults {
                 do {

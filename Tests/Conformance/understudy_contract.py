@@ -157,10 +157,11 @@ def walk_1password(client, base, page_size=7, prefixed=False, auth=ADMIN_AUTH["1
         pages.append(body)
         assert isinstance(body["results"], list) and len(body["results"]) <= page_size
         users.extend(body["results"])
+        # The last page carries next_page_token "" (protojson EmitUnpopulated); absent is
+        # treated the same way so a client written against the docs also stops.
         token = body.get("next_page_token")
-        if "next_page_token" not in body:
+        if not token:
             return users, pages
-        assert token, "next_page_token, when present, must be a non-empty string"
         assert body["results"], "a non-final page must not be empty"
     raise AssertionError("1password pagination did not terminate")
 

@@ -30,3 +30,19 @@ func seededJSON(_ app: UnderstudyApp, _ vendor: String) -> [String] {
 
 /// A fresh app per test, so store mutations never leak between tests.
 func makeApp() throws -> UnderstudyApp { try UnderstudyApp() }
+
+import TestSupport
+
+/// One request over a fresh real connection to `server`; `request` is `"/path"` or `"METHOD /path"`.
+func send(
+    _ server: UnderstudyServer, _ request: String, headers: [(String, String)] = [], body: String? = nil
+) throws -> RawClient.Response {
+    let parts = request.split(separator: " ", maxSplits: 1).map(String.init)
+    let (method, target) = parts.count == 2 ? (parts[0], parts[1]) : ("GET", request)
+    let client = try RawClient(port: server.port)
+    var text = "\(method) \(target) HTTP/1.1\r\nHost: 127.0.0.1\r\n"
+    for (name, value) in headers { text += "\(name): \(value)\r\n" }
+    if let body { text += "Content-Length: \(body.utf8.count)\r\n\r\n\(body)" } else { text += "\r\n" }
+    try client.send(text)
+    return try client.readResponse(isHead: method == "HEAD")
+}

@@ -1,0 +1,122 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import HTTPCore
+import Synchronization
+
+/// The last N requests the server answered, for `GET /__admin/requests`. Recording keeps only
+/// references (the request is copy-on-write), so the hot path pays for an append, not for JSON.
+public final class RequestJournal: Sendable {
+    struct Entry: Sendable {
+        var id: UInt64
+        var unixMilliseconds: Int64
+        var exchange: HTTPExchange
+    }
+
+    private struct State: Sendable {
+        var entries: [Entry] = []
+        var start = 0
+        var nextID: UInt64 = 1
+    }
+
+    /// How many requests are kept; older ones are dropped.
+    public let capacity: Int
+    private let state = Mutex(State())
+
+    public init(capacity: Int = 10_000) {
+        self.capacity = max(1, capacity)
+    }
+
+    public func record(_ exchange: HTTPExchange) {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000)
+        state.withLock { state in
+            let entry = Entry(id: state.nextID, unixMilliseconds: milliseconds, exchange: exchange)
+            state.nextID += 1
+            if state.entries.count < capacity {
+                state.entries.append(entry)
+            } else {
+                state.entries[state.start] = entry
+                state.start = (state.start + 1) % capacity
+            }
+        }
+    }
+
+    public func clear() {
+        state.withLock { $0 = State(entries: [], start: 0, nextID: $0.nextID) }
+    }
+
+    /// Entries oldest first.
+    func entries() -> [Entry] {
+        state.withLock { state in Array(state.entries[state.start...] + state.entries[..<state.start]) }
+    }
+
+    /// `{"requests":[…]}`, newest last, optionally filtered; `limit` keeps the newest N.
+    public func listing(vendor: String? = nil, status: Int? = nil, limit: Int? = nil) -> JSONValue {
+        var selected = entries().filter { entry in
+            (vendor == nil || entry.exchange.metadata["vendor"] == vendor) && (status == nil || entry.exchange.status.code == status)
+        }
+        if let limit, selected.count > limit { selected = Array(selected.suffix(limit)) }
+        return .object([("requests", .array(selected.map(Self.render)))])
+    }
+
+    static func render(_ entry: Entry) -> JSONValue {
+        let exchange = entry.exchange
+        let request = exchange.request
+        func number(_ value: Int) -> JSONValue { .number(Double(value), text: String(value)) }
+        var query: [(String, JSONValue)] = []
+        for item in request?.query ?? [] {
+            if let index = query.firstIndex(where: { $0.0 == item.name }) {
+                switch query[index].1 {
+                case .array(let values): query[index].1 = .array(values + [.string(item.value)])
+                case let single: query[index].1 = .array([single, .string(item.value)])
+                }
+            } else {
+                query.append((item.name, .string(item.value)))
+            }
+        }
+        let headers: [(String, JSONValue)] = (request?.headers.fields ?? []).map { field in
+            (field.name, .string(field.name.lowercased() == "authorization" ? mask(field.value) : field.value))
+        }
+        let tenths = Int((exchange.durationNanoseconds + 50_000) / 100_000)
+        return .object([
+            ("id", .string("req_\(entry.id)")),
+            ("time", .string(isoTime(entry.unixMilliseconds))),
+            ("method", request.map { .string($0.method) } ?? .null),
+            ("path", request.map { .string($0.path) } ?? .null),
+            ("query", .object(query)),
+            ("headers", .object(headers)),
+            ("vendor", exchange.metadata["vendor"].map(JSONValue.string) ?? .null),
+            ("status", number(exchange.status.code)),
+            ("durationMs", .number(Double(tenths) / 10, text: "\(tenths / 10).\(tenths % 10)")),
+            ("fault", exchange.metadata["fault"].map(JSONValue.string) ?? .null),
+        ])
+    }
+
+    /// Everything but the last 4 characters becomes `*`, keeping the scheme word readable.
+    static func mask(_ value: String) -> String {
+        var scheme = ""
+        var secret = Substring(value)
+        if let space = value.firstIndex(of: " ") {
+            scheme = String(value[...space])
+            secret = value[value.index(after: space)...]
+        }
+        guard secret.count > 4 else { return scheme + String(repeating: "*", count: secret.count) }
+        return scheme + String(repeating: "*", count: secret.count - 4) + secret.suffix(4)
+    }
+
+    static func isoTime(_ unixMilliseconds: Int64) -> String {
+        var seconds = time_t(unixMilliseconds / 1000)
+        var parts = tm()
+        gmtime_r(&seconds, &parts)
+        func pad(_ value: Int32, _ width: Int) -> String {
+            let text = String(value)
+            return String(repeating: "0", count: max(0, width - text.count)) + text
+        }
+        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
+            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(unixMilliseconds % 1000), 3))Z"
+    }
+}
