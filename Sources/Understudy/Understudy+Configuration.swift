@@ -14,6 +14,8 @@ extension UnderstudyServer {
         public var acceptsAnyKey: Bool
         /// Fault rules armed at start (`serve --faults FILE`).
         public var faultRules: [FaultRule]
+        /// Per-vendor request rates enforced per credential (`--rate-limits`, `--rate-limit`); empty = off.
+        public var rateLimits: [String: RateLimit]
         /// How many requests `GET /__admin/requests` keeps.
         public var journalSize: Int
         /// When set, `/__admin/*` requires `Authorization: Bearer <adminToken>`.
@@ -29,6 +31,7 @@ extension UnderstudyServer {
             seedsDirectory: String? = nil,
             acceptsAnyKey: Bool = false,
             faultRules: [FaultRule] = [],
+            rateLimits: [String: RateLimit] = [:],
             journalSize: Int = 10_000,
             adminToken: String? = nil,
             logger: Logger = Logger(label: "understudy"),
@@ -40,6 +43,7 @@ extension UnderstudyServer {
             self.seedsDirectory = seedsDirectory
             self.acceptsAnyKey = acceptsAnyKey
             self.faultRules = faultRules
+            self.rateLimits = rateLimits
             self.journalSize = journalSize
             self.adminToken = adminToken
             self.logger = logger

@@ -27,6 +27,7 @@ public final class UnderstudyApp: HTTPHandler {
     public let journal: RequestJournal
     private let adminAuthorization: String?
     private let startupFaults: [FaultRule]
+    let rateLimiter: RateLimiter
     private let router: Router<Target>
 
     /// Loads every vendor's seeds (embedded, or from `configuration.seedsDirectory`).
@@ -59,6 +60,7 @@ public final class UnderstudyApp: HTTPHandler {
         journal = RequestJournal(capacity: configuration.journalSize)
         adminAuthorization = configuration.adminToken.map { "Bearer \($0)" }
         startupFaults = configuration.faultRules
+        rateLimiter = RateLimiter(limits: configuration.rateLimits)
         for rule in startupFaults { faults.arm(rule) }
     }
 
@@ -156,10 +158,19 @@ public final class UnderstudyApp: HTTPHandler {
         }
         let effect = flags.merged(over: faults.effect(vendor: vendor.id, path: vendorPath))
         let forVendor = vendorRequest(cleaned, index, parameters, vendorPath)
-        var response = if let status = effect.status {
-            vendor.errorResponse(status: HTTPStatus(code: status), request: forVendor)
+        var response: HTTPResponse
+        if let status = effect.status {
+            response = vendor.errorResponse(status: HTTPStatus(code: status), request: forVendor)
+        } else if let limit = rateLimiter.take(vendor: vendor.id, credential: request.headers["Authorization"] ?? "") {
+            if limit.isAllowed {
+                response = answer(forVendor)
+                for field in vendor.rateLimitHeaders(limit) { response.headers.add(name: field.name, value: field.value) }
+            } else {
+                response = vendor.throttledResponse(limit, request: forVendor)
+                response.logMetadata["fault"] = "rate-limited"
+            }
         } else {
-            answer(forVendor)
+            response = answer(forVendor)
         }
         if !effect.isEmpty {
             response = effect.apply(to: response)
@@ -190,6 +201,7 @@ public final class UnderstudyApp: HTTPHandler {
         journal.clear()
         faults.removeAll()
         for rule in startupFaults { faults.arm(rule) }
+        rateLimiter.reset()
     }
 
     /// Records an answered request in the journal (admin calls are left out, so reading the journal

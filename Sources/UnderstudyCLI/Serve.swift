@@ -38,6 +38,12 @@ extension UnderstudyCommand {
         @Option(help: ArgumentHelp("Arm fault rules from this JSON file at start (same fields as POST /__admin/faults).", valueName: "file"))
         var faults: String?
 
+        @Option(name: .customLong("rate-limits"), help: "Enforce rate limits per credential: off, or realistic (each vendor's documented rate).")
+        var rateLimits: RateLimitMode = .off
+
+        @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Set one vendor's rate, e.g. openai=60/min or openphone=10/s (repeatable).", valueName: "vendor=N/s"))
+        var rateLimit: [String] = []
+
         @Option(name: .customLong("journal-size"), help: "How many requests GET /__admin/requests keeps.")
         var journalSize = 10_000
 
@@ -50,6 +56,7 @@ extension UnderstudyCommand {
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
             guard journalSize >= 1 else { throw ValidationError("--journal-size must be at least 1, got \(journalSize)") }
+            _ = try parsedRateLimits()
             if let adminToken, adminToken.isEmpty || adminToken.contains(" ") {
                 throw ValidationError("--admin-token must be non-empty and contain no spaces")
             }
@@ -60,7 +67,8 @@ extension UnderstudyCommand {
             let accessLog = AccessLog(format: log)
             var configuration = UnderstudyServer.Configuration(
                 host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey,
-                journalSize: journalSize, adminToken: adminToken, logger: Logger(label: "understudy")
+                rateLimits: try parsedRateLimits(), journalSize: journalSize, adminToken: adminToken,
+                logger: Logger(label: "understudy")
             )
             if let faults {
                 do {
@@ -103,6 +111,20 @@ extension UnderstudyCommand {
             accessLog.flush()
         }
 
+        /// `--rate-limits realistic` plus every `--rate-limit vendor=N/window`, the latter winning.
+        func parsedRateLimits() throws -> [String: RateLimit] {
+            var limits = rateLimits == .realistic ? RateLimit.realistic : [:]
+            let vendors = VendorRegistry.all.map(\.id)
+            for entry in rateLimit {
+                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
+                guard parts.count == 2, vendors.contains(parts[0]), let rate = RateLimit(parts[1]) else {
+                    throw ValidationError("--rate-limit expects vendor=N/s, N/min or N/h with a vendor in \(vendors.joined(separator: ", ")); got '\(entry)'")
+                }
+                limits[parts[0]] = rate
+            }
+            return limits
+        }
+
         private func fail(_ message: String) -> Never {
             FileHandleStderr.write("understudy: \(message)\n")
             Foundation_exit(1)
@@ -114,6 +136,11 @@ extension UnderstudyCommand {
             guard fputs(text, handle) >= 0 else { throw POSIXFailure(code: errno) }
         }
     }
+}
+
+/// `--rate-limits` values.
+enum RateLimitMode: String, ExpressibleByArgument, CaseIterable {
+    case off, realistic
 }
 
 struct POSIXFailure: Error, CustomStringConvertible {

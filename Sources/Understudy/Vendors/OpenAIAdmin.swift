@@ -107,6 +107,49 @@ public struct OpenAIAdmin: VendorAPI {
         return withCommonHeaders(failure.response(method: request.http.method, path: request.vendorPath))
     }
 
+    /// OpenAI's 429 with truthful counters: how many requests the window allows, how many are left,
+    /// and (Go duration) when the bucket is full again (vendor-notes/openai.md §2).
+    public func throttledResponse(_ status: RateLimitStatus, request: VendorRequest) -> HTTPResponse {
+        let wait = Self.goDuration(milliseconds: max(status.retryAfterMilliseconds, 1))
+        let message = "Rate limit reached for requests in organization \(Self.organizationID) on requests per min (RPM): Limit \(status.limit), Used \(status.limit - status.remaining), Requested 1. Please try again in \(wait). Visit https://platform.openai.com/account/rate-limits to learn more."
+        var response = Failure.envelope(.tooManyRequests, message, type: "requests", code: "rate_limit_exceeded")
+        for field in rateLimitHeaders(status) { response.headers.add(name: field.name, value: field.value) }
+        return withCommonHeaders(response)
+    }
+
+    public func rateLimitHeaders(_ status: RateLimitStatus) -> HTTPHeaders {
+        HTTPHeaders([
+            ("x-ratelimit-limit-requests", String(status.limit)),
+            ("x-ratelimit-remaining-requests", String(status.remaining)),
+            ("x-ratelimit-reset-requests", Self.goDuration(milliseconds: status.resetMilliseconds)),
+        ])
+    }
+
+    /// Go's `time.Duration` text as OpenAI sends it: `12ms`, `1s`, `6m0s`.
+    static func goDuration(milliseconds: Int) -> String {
+        if milliseconds < 1000 { return "\(milliseconds)ms" }
+        let seconds = Double(milliseconds) / 1000
+        if seconds < 60 {
+            let text = String(format3(seconds))
+            return "\(text)s"
+        }
+        let minutes = Int(seconds) / 60
+        return "\(minutes)m\(Int(seconds) % 60)s"
+    }
+
+    private static func format3(_ value: Double) -> String {
+        let thousandths = Int((value * 1000).rounded())
+        var text = "\(thousandths / 1000)"
+        var fraction = thousandths % 1000
+        if fraction > 0 {
+            var digits = ""
+            for _ in 0..<3 { digits += String(fraction / 100); fraction = fraction % 100 * 10 }
+            while digits.hasSuffix("0") { digits.removeLast() }
+            text += "." + digits
+        }
+        return text
+    }
+
     private func withCommonHeaders(_ response: HTTPResponse) -> HTTPResponse {
         var response = response
         let count = requestCounter.next()

@@ -22,6 +22,23 @@ public protocol VendorAPI: Sendable {
     /// The vendor's own error response for `status`, as it would send it for a generic failure
     /// (used for unknown paths under the vendor prefix and for injected faults).
     func errorResponse(status: HTTPStatus, request: VendorRequest) -> HTTPResponse
+
+    /// The 429 for a credential over its rate limit; defaults to `errorResponse(status: 429)`.
+    func throttledResponse(_ status: RateLimitStatus, request: VendorRequest) -> HTTPResponse
+
+    /// Headers added to allowed responses while rate limiting is on; none by default.
+    func rateLimitHeaders(_ status: RateLimitStatus) -> HTTPHeaders
+}
+
+extension VendorAPI {
+    /// The vendor's 429 for a credential over its rate limit (`serve --rate-limits`). Vendors that
+    /// send rate-limit headers override this so the numbers count down truthfully.
+    public func throttledResponse(_ status: RateLimitStatus, request: VendorRequest) -> HTTPResponse {
+        errorResponse(status: .tooManyRequests, request: request)
+    }
+
+    /// Headers a vendor adds to allowed responses while rate limiting is on (none by default).
+    public func rateLimitHeaders(_ status: RateLimitStatus) -> HTTPHeaders { [:] }
 }
 
 /// A request routed to a vendor, with what the vendor needs to answer it.
