@@ -28,6 +28,14 @@ public protocol VendorAPI: Sendable {
 
     /// Headers added to allowed responses while rate limiting is on; none by default.
     func rateLimitHeaders(_ status: RateLimitStatus) -> HTTPHeaders
+
+    /// The shape of the vendor's user ids, for generated and runtime-added users.
+    var syntheticIDFormat: SyntheticIDFormat { get }
+
+    /// A generated user in the vendor's wire shape and field order, built from `person`
+    /// (`serve --users`, and the defaults for fields missing from `POST /__admin/vendors/{id}/users`).
+    /// - Returns: the user object and whether it is removed (PandaDoc's hidden memberships).
+    func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> (user: JSONValue, isRemoved: Bool)
 }
 
 extension VendorAPI {
