@@ -7636,7 +7636,7 @@ enum EmbeddedData {
               "maximum": 2147483647,
               "default": 25
             },
-            "x-understudy": "added: bounds - 0 or absent means the default 25 (or the size carried by page_token); values above 1000 are coerced to 1000 (AIP-158); negative values and non-int32 input are answered with 400. The camelCase alias maxPageSize is also accepted (grpc-gateway)."
+            "x-understudy": "added: bounds - 0 or absent means the default 25 (a page_token does not carry the size); values above 1000 are coerced to 1000 (AIP-158); negative values and non-int32 input are answered with 400. The camelCase alias maxPageSize is also accepted (grpc-gateway)."
           },
           {
             "name": "page_token",
@@ -7938,13 +7938,12 @@ enum EmbeddedData {
           "next_page_token": {
             "type": "string",
             "description": "Base64-encoded opaque token for fetching the next page of results, if available. The returned token can be used with the `page_token` query parameter.",
-            "pattern": "^[A-Za-z0-9_-]*$",
-            "x-understudy": "added: always present; \"\" on the last page (protojson EmitUnpopulated, AIP-158)"
+            "pattern": "^[A-Za-z0-9+/]+$",
+            "x-understudy": "added: omitted on the last page (never \"\" or null); standard base64 without padding, position-keyed and tamper-evident"
           }
         },
         "required": [
-          "results",
-          "next_page_token"
+          "results"
         ],
         "additionalProperties": false
       },

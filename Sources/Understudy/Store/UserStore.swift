@@ -42,7 +42,9 @@ public final class UserStore: Sendable {
         /// Sequence by id, including deleted users, so a cursor naming a deleted user still resumes.
         private var sequenceByID: [String: UInt64]
         private var nextSequence: UInt64
-        public private(set) var removedCount: Int
+        /// Ascending indices (into `users`) of removed users, kept in step with every change so
+        /// PandaDoc's `show_removed=false` finds the n-th visible user by binary search, not a scan.
+        private var removedIndices: [Int]
         public private(set) var suspendedCount: Int
 
         init(users: [StoredUser]) {
@@ -50,11 +52,28 @@ public final class UserStore: Sendable {
             sequences = (0..<UInt64(users.count)).map { $0 + 1 }
             nextSequence = UInt64(users.count) + 1
             sequenceByID = Dictionary(users.enumerated().map { ($1.id, UInt64($0 + 1)) }, uniquingKeysWith: { first, _ in first })
-            removedCount = users.count { $0.isRemoved }
+            removedIndices = users.indices.filter { users[$0].isRemoved }
             suspendedCount = users.count { $0.isSuspended }
         }
 
         public var count: Int { users.count }
+
+        /// How many stored users are removed (PandaDoc memberships).
+        public var removedCount: Int { removedIndices.count }
+
+        /// Index in `users` of the user at `rank` (0-based) among those not removed, or `count`
+        /// if fewer users are visible. O(log removedCount).
+        public func index(ofUnremovedRank rank: Int) -> Int {
+            // `removedIndices[j] - j` is the number of visible users before the j-th removed one
+            // (non-decreasing in j); every removed user with that number <= rank sits before the wanted one.
+            var low = 0
+            var high = removedIndices.count
+            while low < high {
+                let middle = (low + high) / 2
+                if removedIndices[middle] - middle <= rank { low = middle + 1 } else { high = middle }
+            }
+            return min(rank + low, users.count)
+        }
 
         /// The sequence number of a user, present or deleted.
         public func sequence(ofID id: String) -> UInt64? { sequenceByID[id] }
@@ -108,17 +127,19 @@ public final class UserStore: Sendable {
             users.append(user)
             sequences.append(sequence)
             sequenceByID[user.id] = sequence
-            if user.isRemoved { removedCount += 1 }
+            if user.isRemoved { removedIndices.append(users.count - 1) }
             if user.isSuspended { suspendedCount += 1 }
             return true
         }
 
         mutating func replace(_ user: StoredUser) -> Bool {
             guard let index = index(ofID: user.id) else { return false }
-            if users[index].isRemoved { removedCount -= 1 }
+            if users[index].isRemoved != user.isRemoved {
+                let position = removedIndices.partitioningIndex { $0 >= index }
+                if user.isRemoved { removedIndices.insert(index, at: position) } else { removedIndices.remove(at: position) }
+            }
             if users[index].isSuspended { suspendedCount -= 1 }
             users[index] = user
-            if user.isRemoved { removedCount += 1 }
             if user.isSuspended { suspendedCount += 1 }
             return true
         }
@@ -127,9 +148,24 @@ public final class UserStore: Sendable {
             guard let index = index(ofID: id) else { return nil }
             let user = users.remove(at: index)
             sequences.remove(at: index)
-            if user.isRemoved { removedCount -= 1 }
+            let position = removedIndices.partitioningIndex { $0 >= index }
+            if user.isRemoved { removedIndices.remove(at: position) }
+            for later in position..<removedIndices.count { removedIndices[later] -= 1 }
             if user.isSuspended { suspendedCount -= 1 }
             return user
         }
+    }
+}
+
+extension Array {
+    /// The first index whose element satisfies `predicate`, which must be false then true along the array.
+    func partitioningIndex(where predicate: (Element) -> Bool) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if predicate(self[middle]) { high = middle } else { low = middle + 1 }
+        }
+        return low
     }
 }
