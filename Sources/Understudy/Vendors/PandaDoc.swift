@@ -42,6 +42,40 @@ public struct PandaDoc: VendorAPI {
     static let licenses = ["Full", "eSign", "Read-only", "Creator"]
     static let roles = ["Admin", "Manager", "Member", "Collaborator"]
 
+    // MARK: - Generated users
+
+    /// shortuuid-style 22-character ids (vendor-notes/pandadoc.md §3).
+    public let syntheticIDFormat = SyntheticIDFormat(prefix: "", alphabet: SyntheticIDFormat.base57, length: 22)
+
+    /// Licenses and workspace roles mixed like the default seeds; one owner; about 1 in 10 removed.
+    public func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> (user: JSONValue, isRemoved: Bool) {
+        let idFormat = syntheticIDFormat
+        let workspaceIDs = (0..<3).map { idFormat.id(for: 1_000_000_000 + $0, seed: person.seed) }
+        let licenses = ["Full", "Full", "Full", "eSign", "Read-only", "Creator"]
+        var workspaces: [JSONValue] = []
+        for index in 0..<(person.chance(0.2) ? 2 : 1) {
+            let role = person.number == 0 ? "Admin" : Self.roles[person.next(Self.roles.count)]
+            workspaces.append(.object([
+                ("role", .string(role)),
+                ("workspace_id", .string(workspaceIDs[(person.number + index) % workspaceIDs.count])),
+                ("membership_id", .string(idFormat.id(for: 2_000_000_000 + person.number * 2 + index, seed: person.seed))),
+            ]))
+        }
+        let phone = person.chance(0.2) ? "" : "+1\(String(2_000_000_000 + person.next(7_999_999_999)))"
+        return (.object([
+            ("user_id", .string(person.id)),
+            ("email", .string(person.email)),
+            ("first_name", .string(person.firstName)),
+            ("last_name", .string(person.lastName)),
+            ("phone_number", .string(phone)),
+            ("license", .string(person.number == 0 ? "Full" : licenses[person.next(licenses.count)])),
+            ("is_organization_owner", .bool(person.number == 0)),
+            ("workspaces", .array(workspaces)),
+        ]), person.number != 0 && person.chance(0.1))
+    }
+
+    // MARK: - Seeds
+
     public func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser {
         let fields = try SeedFields(object, path: path)
         try fields.rejectUnknownKeys(["user_id", "email", "first_name", "last_name", "phone_number", "license", "is_organization_owner", "workspaces"])
@@ -149,7 +183,7 @@ public struct PandaDoc: VendorAPI {
     }
 
     private static func isAPIKeyHeader(_ request: VendorRequest) -> Bool {
-        request.http.headers["Authorization"]?.trimmingCharacters(in: " \t").lowercased().hasPrefix("api-key") ?? false
+        request.http.headers["Authorization"]?.lowercased().hasPrefix("api-key") ?? false
     }
 
     /// The three documented parameters, validated together like a DRF serializer: every bad field is reported.
@@ -179,8 +213,9 @@ public struct PandaDoc: VendorAPI {
             }
             if let text = value("show_removed") {
                 switch text {
-                case "true": showRemoved = true
-                case "false": showRemoved = false
+                // DRF's BooleanField accepts these spellings; the official Python SDK sends `True`/`False`.
+                case "true", "True", "TRUE", "t", "T", "yes", "Yes", "YES", "y", "Y", "on", "On", "ON", "1": showRemoved = true
+                case "false", "False", "FALSE", "f", "F", "no", "No", "NO", "n", "N", "off", "Off", "OFF", "0": showRemoved = false
                 default: problems.append(("show_removed", Failure.invalidBooleanMessage))
                 }
             }
