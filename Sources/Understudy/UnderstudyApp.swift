@@ -197,7 +197,7 @@ public final class UnderstudyApp: HTTPHandler {
 
     /// Users back to seeds; journal, armed faults and rate-limit counters cleared; `--faults` rules re-armed.
     public func reset() {
-        for (store, seed) in zip(stores, seeds) { store.reset(to: seed.users) }
+        for store in stores { store.reset() }
         journal.clear()
         faults.removeAll()
         for rule in startupFaults { faults.arm(rule) }

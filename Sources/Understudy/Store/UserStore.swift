@@ -1,15 +1,20 @@
 import Synchronization
 
-/// The users of one vendor in list order. Every user gets a sequence number when stored; cursors
-/// remember the sequence of the last user they returned and resume with a binary search, so a
-/// deep page costs the same as the first, and users added or deleted between two page requests
-/// never cause a duplicate or a skip of an unchanged user.
+/// The users of one vendor in list order. Every user has a sequence number; cursors remember the
+/// sequence of the last user they returned and resume with a binary search, so a deep page costs
+/// the same as the first, and users added or deleted between two page requests never cause a
+/// duplicate or a skip of an unchanged user.
+///
+/// The list is an optional block of generated users (sequence = number + 1, built on demand) followed
+/// by explicit users (seeded or added at runtime).
 public final class UserStore: Sendable {
     private let state: Mutex<Snapshot>
+    private let initial: Snapshot
 
-    /// Stores `users` in the given order (the vendor's list order).
-    public init(users: [StoredUser]) {
-        state = Mutex(Snapshot(users: users))
+    /// Stores `users` in the given order (the vendor's list order), after any generated users.
+    public init(users: [StoredUser], generated: GeneratedUsers? = nil) {
+        initial = Snapshot(users: users, generated: generated)
+        state = Mutex(initial)
     }
 
     /// An immutable view for one request; later changes do not affect it.
@@ -30,77 +35,112 @@ public final class UserStore: Sendable {
         state.withLock { $0.remove(id: id) }
     }
 
-    /// Puts every user back to `users`.
-    public func reset(to users: [StoredUser]) {
-        state.withLock { $0 = Snapshot(users: users) }
+    /// Puts every user back as the store started.
+    public func reset() {
+        state.withLock { $0 = initial }
     }
 
     /// A copy-on-write view of the list, ordered by sequence number.
     public struct Snapshot: Sendable {
-        public private(set) var users: [StoredUser]
-        private var sequences: [UInt64]
-        /// Sequence by id, including deleted users, so a cursor naming a deleted user still resumes.
+        let generated: GeneratedUsers?
+        /// Numbers of deleted generated users, ascending.
+        private var deletedNumbers: [Int] = []
+        private var replacedGenerated: [Int: StoredUser] = [:]
+        private var explicit: [StoredUser]
+        private var explicitSequences: [UInt64]
+        /// Sequence by id for explicit users, including deleted ones, so a cursor naming a deleted user still resumes.
         private var sequenceByID: [String: UInt64]
         private var nextSequence: UInt64
-        /// Ascending indices (into `users`) of removed users, kept in step with every change so
-        /// PandaDoc's `show_removed=false` finds the n-th visible user by binary search, not a scan.
+        /// Ascending positions of removed users, kept in step with every change so PandaDoc's
+        /// `show_removed=false` finds the n-th visible user by binary search, not a scan.
         private var removedIndices: [Int]
-        public private(set) var suspendedCount: Int
 
-        init(users: [StoredUser]) {
-            self.users = users
-            sequences = (0..<UInt64(users.count)).map { $0 + 1 }
-            nextSequence = UInt64(users.count) + 1
-            sequenceByID = Dictionary(users.enumerated().map { ($1.id, UInt64($0 + 1)) }, uniquingKeysWith: { first, _ in first })
-            removedIndices = users.indices.filter { users[$0].isRemoved }
-            suspendedCount = users.count { $0.isSuspended }
+        init(users: [StoredUser], generated: GeneratedUsers?) {
+            self.generated = generated
+            let base = UInt64(generated?.count ?? 0)
+            explicit = users
+            explicitSequences = (0..<UInt64(users.count)).map { base + $0 + 1 }
+            nextSequence = base + UInt64(users.count) + 1
+            sequenceByID = Dictionary(users.enumerated().map { ($1.id, base + UInt64($0) + 1) }, uniquingKeysWith: { first, _ in first })
+            let generatedCount = generated?.count ?? 0
+            removedIndices = (generated?.removedNumbers ?? []) + users.indices.filter { users[$0].isRemoved }.map { $0 + generatedCount }
         }
 
-        public var count: Int { users.count }
+        /// The users in list order, built on demand where generated.
+        public var users: UserList { UserList(snapshot: self) }
+
+        public var count: Int { visibleGenerated + explicit.count }
+
+        private var visibleGenerated: Int { (generated?.count ?? 0) - deletedNumbers.count }
 
         /// How many stored users are removed (PandaDoc memberships).
         public var removedCount: Int { removedIndices.count }
 
-        /// Index in `users` of the user at `rank` (0-based) among those not removed, or `count`
-        /// if fewer users are visible. O(log removedCount).
+        /// Index of the user at `rank` (0-based) among those not removed, or `count` if fewer
+        /// users are visible. O(log removedCount).
         public func index(ofUnremovedRank rank: Int) -> Int {
-            // `removedIndices[j] - j` is the number of visible users before the j-th removed one
-            // (non-decreasing in j); every removed user with that number <= rank sits before the wanted one.
+            // `removedIndices[j] - j` counts the visible users before the j-th removed one (non-decreasing
+            // in j); every removed user with that count <= rank sits before the wanted one.
             var low = 0
             var high = removedIndices.count
             while low < high {
                 let middle = (low + high) / 2
                 if removedIndices[middle] - middle <= rank { low = middle + 1 } else { high = middle }
             }
-            return min(rank + low, users.count)
+            return min(rank + low, count)
+        }
+
+        /// The user at a list position.
+        public func user(at index: Int) -> StoredUser {
+            if index < visibleGenerated, let generated {
+                let number = number(atPosition: index)
+                return replacedGenerated[number] ?? generated.user(number)
+            }
+            return explicit[index - visibleGenerated]
         }
 
         /// The sequence number of a user, present or deleted.
-        public func sequence(ofID id: String) -> UInt64? { sequenceByID[id] }
+        public func sequence(ofID id: String) -> UInt64? {
+            if let sequence = sequenceByID[id] { return sequence }
+            return generated?.number(ofID: id).map { UInt64($0) + 1 }
+        }
 
         /// Whether the user with this id is currently stored.
         public func contains(id: String) -> Bool { index(ofID: id) != nil }
 
-        public func user(id: String) -> StoredUser? { index(ofID: id).map { users[$0] } }
+        public func user(id: String) -> StoredUser? { index(ofID: id).map(user(at:)) }
 
         func index(ofID id: String) -> Int? {
-            guard let sequence = sequenceByID[id] else { return nil }
+            guard let sequence = sequence(ofID: id) else { return nil }
             let index = firstIndex(after: sequence - 1)
-            return index < sequences.count && sequences[index] == sequence ? index : nil
+            return index < count && self.sequence(at: index) == sequence ? index : nil
         }
 
         /// Index of the first user whose sequence is greater than `sequence` (binary search).
         public func firstIndex(after sequence: UInt64) -> Int {
-            var low = 0
-            var high = sequences.count
-            while low < high {
-                let middle = (low + high) / 2
-                if sequences[middle] <= sequence { low = middle + 1 } else { high = middle }
+            let generatedCount = UInt64(generated?.count ?? 0)
+            if sequence < generatedCount {
+                // Generated user n has sequence n + 1, so the first one after `sequence` is number `sequence`.
+                let number = Int(sequence)
+                return number - deletedNumbers.partitioningIndex { $0 >= number }
             }
-            return low
+            return visibleGenerated + explicitSequences.partitioningIndex { $0 > sequence }
         }
 
-        public func sequence(at index: Int) -> UInt64 { sequences[index] }
+        public func sequence(at index: Int) -> UInt64 {
+            index < visibleGenerated ? UInt64(number(atPosition: index)) + 1 : explicitSequences[index - visibleGenerated]
+        }
+
+        /// The generated user number at a list position: skips deleted numbers by binary search.
+        private func number(atPosition position: Int) -> Int {
+            var low = 0
+            var high = deletedNumbers.count
+            while low < high {
+                let middle = (low + high) / 2
+                if deletedNumbers[middle] - middle <= position { low = middle + 1 } else { high = middle }
+            }
+            return position + low
+        }
 
         /// Up to `limit` users from `startIndex` on that pass `filter`.
         /// - Returns: their indices and whether another matching user follows.
@@ -110,8 +150,8 @@ public final class UserStore: Sendable {
             var indices: [Int] = []
             indices.reserveCapacity(min(limit, 128))
             var index = startIndex
-            while index < users.count {
-                if filter(users[index]) {
+            while index < count {
+                if filter(user(at: index)) {
                     if indices.count == limit { return (indices, true) }
                     indices.append(index)
                 }
@@ -121,40 +161,57 @@ public final class UserStore: Sendable {
         }
 
         mutating func append(_ user: StoredUser) -> Bool {
-            guard !contains(id: user.id) else { return false }
+            guard !contains(id: user.id), generated?.number(ofID: user.id) == nil else { return false }
             let sequence = nextSequence
             nextSequence += 1
-            users.append(user)
-            sequences.append(sequence)
+            explicit.append(user)
+            explicitSequences.append(sequence)
             sequenceByID[user.id] = sequence
-            if user.isRemoved { removedIndices.append(users.count - 1) }
-            if user.isSuspended { suspendedCount += 1 }
+            if user.isRemoved { removedIndices.append(count - 1) }
             return true
         }
 
         mutating func replace(_ user: StoredUser) -> Bool {
             guard let index = index(ofID: user.id) else { return false }
-            if users[index].isRemoved != user.isRemoved {
+            let wasRemoved = self.user(at: index).isRemoved
+            if wasRemoved != user.isRemoved {
                 let position = removedIndices.partitioningIndex { $0 >= index }
                 if user.isRemoved { removedIndices.insert(index, at: position) } else { removedIndices.remove(at: position) }
             }
-            if users[index].isSuspended { suspendedCount -= 1 }
-            users[index] = user
-            if user.isSuspended { suspendedCount += 1 }
+            if index < visibleGenerated {
+                replacedGenerated[number(atPosition: index)] = user
+            } else {
+                explicit[index - visibleGenerated] = user
+            }
             return true
         }
 
         mutating func remove(id: String) -> StoredUser? {
             guard let index = index(ofID: id) else { return nil }
-            let user = users.remove(at: index)
-            sequences.remove(at: index)
+            let user = self.user(at: index)
+            if index < visibleGenerated {
+                let number = number(atPosition: index)
+                deletedNumbers.insert(number, at: deletedNumbers.partitioningIndex { $0 >= number })
+                replacedGenerated[number] = nil
+            } else {
+                explicit.remove(at: index - visibleGenerated)
+                explicitSequences.remove(at: index - visibleGenerated)
+            }
             let position = removedIndices.partitioningIndex { $0 >= index }
             if user.isRemoved { removedIndices.remove(at: position) }
             for later in position..<removedIndices.count { removedIndices[later] -= 1 }
-            if user.isSuspended { suspendedCount -= 1 }
             return user
         }
     }
+}
+
+/// The users of a snapshot as a collection; generated users are built when read.
+public struct UserList: RandomAccessCollection, Sendable {
+    let snapshot: UserStore.Snapshot
+
+    public var startIndex: Int { 0 }
+    public var endIndex: Int { snapshot.count }
+    public subscript(position: Int) -> StoredUser { snapshot.user(at: position) }
 }
 
 extension Array {
