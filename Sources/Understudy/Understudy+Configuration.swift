@@ -12,6 +12,8 @@ extension UnderstudyServer {
         public var seedsDirectory: String?
         /// Accept any non-empty credential in the vendor's scheme as an admin key.
         public var acceptsAnyKey: Bool
+        /// Generated users instead of seed users (`serve --users N --seed S`).
+        public var generation: UserGeneration?
         /// Fault rules armed at start (`serve --faults FILE`).
         public var faultRules: [FaultRule]
         /// Per-vendor request rates enforced per credential (`--rate-limits`, `--rate-limit`); empty = off.
@@ -30,6 +32,7 @@ extension UnderstudyServer {
             limits: HTTPLimits = HTTPLimits(),
             seedsDirectory: String? = nil,
             acceptsAnyKey: Bool = false,
+            generation: UserGeneration? = nil,
             faultRules: [FaultRule] = [],
             rateLimits: [String: RateLimit] = [:],
             journalSize: Int = 10_000,
@@ -42,6 +45,7 @@ extension UnderstudyServer {
             self.limits = limits
             self.seedsDirectory = seedsDirectory
             self.acceptsAnyKey = acceptsAnyKey
+            self.generation = generation
             self.faultRules = faultRules
             self.rateLimits = rateLimits
             self.journalSize = journalSize

@@ -39,7 +39,16 @@ public final class UnderstudyApp: HTTPHandler {
         }
         self.vendors = vendors
         self.seeds = seeds
-        stores = seeds.map { UserStore(users: $0.users) }
+        var stores: [UserStore] = []
+        for (vendor, seed) in zip(vendors, seeds) {
+            if let generation = configuration.generation, let count = generation.counts[vendor.id] {
+                let generated = try vendor.makeGeneratedUsers(count: count, seed: generation.seed, vendorSeed: seed)
+                stores.append(UserStore(users: [], generated: generated))
+            } else {
+                stores.append(UserStore(users: seed.users))
+            }
+        }
+        self.stores = stores
         acceptsAnyKey = configuration.acceptsAnyKey
         var router = Router<Target>()
         router.add("GET", "/__admin/health", .health)

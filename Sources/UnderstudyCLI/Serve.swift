@@ -44,6 +44,12 @@ extension UnderstudyCommand {
         @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Set one vendor's rate, e.g. openai=60/min or openphone=10/s (repeatable).", valueName: "vendor=N/s"))
         var rateLimit: [String] = []
 
+        @Option(help: ArgumentHelp("Generate N users per vendor instead of the seeds: 1000, or openai=1000000,factory=50.", valueName: "N"))
+        var users: String?
+
+        @Option(help: "Seed for --users: the same N and seed give byte-identical responses on any machine.")
+        var seed: UInt64 = 1
+
         @Option(name: .customLong("journal-size"), help: "How many requests GET /__admin/requests keeps.")
         var journalSize = 10_000
 
@@ -57,6 +63,7 @@ extension UnderstudyCommand {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
             guard journalSize >= 1 else { throw ValidationError("--journal-size must be at least 1, got \(journalSize)") }
             _ = try parsedRateLimits()
+            _ = try parsedGeneration()
             if let adminToken, adminToken.isEmpty || adminToken.contains(" ") {
                 throw ValidationError("--admin-token must be non-empty and contain no spaces")
             }
@@ -67,7 +74,7 @@ extension UnderstudyCommand {
             let accessLog = AccessLog(format: log)
             var configuration = UnderstudyServer.Configuration(
                 host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey,
-                rateLimits: try parsedRateLimits(), journalSize: journalSize, adminToken: adminToken,
+                generation: try parsedGeneration(), rateLimits: try parsedRateLimits(), journalSize: journalSize, adminToken: adminToken,
                 logger: Logger(label: "understudy")
             )
             if let faults {
@@ -109,6 +116,17 @@ extension UnderstudyCommand {
             await server.waitUntilStopped()
             signals.forEach { $0.cancel() }
             accessLog.flush()
+        }
+
+        func parsedGeneration() throws -> UserGeneration? {
+            guard let users else { return nil }
+            let vendors = VendorRegistry.all.map(\.id)
+            guard let counts = UserGeneration.parseCounts(users, vendors: vendors),
+                  counts.values.allSatisfy({ $0 <= UserGeneration.maximumCount })
+            else {
+                throw ValidationError("--users expects a count (e.g. 1000) or vendor=count pairs (e.g. openai=1000000,factory=50) with vendors in \(vendors.joined(separator: ", ")) and counts up to \(UserGeneration.maximumCount); got '\(users)'")
+            }
+            return UserGeneration(counts: counts, seed: seed)
         }
 
         /// `--rate-limits realistic` plus every `--rate-limit vendor=N/window`, the latter winning.

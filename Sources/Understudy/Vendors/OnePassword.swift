@@ -43,16 +43,16 @@ public struct OnePassword: VendorAPI {
     public let syntheticIDFormat = SyntheticIDFormat(prefix: "", alphabet: SyntheticIDFormat.base32, length: 26)
 
     /// About 1 in 8 suspended, as in the default seeds.
-    public func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> (user: JSONValue, isRemoved: Bool) {
+    public func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> JSONValue {
         let account = seed.accounts.first ?? "UNDERSTUDYTESTACCOUNT00001"
-        return (.object([
+        return .object([
             ("id", .string(person.id)),
             ("email", .string(person.email)),
             ("display_name", .string("\(person.firstName) \(person.lastName)")),
             ("state", .string(person.number != 0 && person.chance(0.12) ? "SUSPENDED" : "ACTIVE")),
             ("create_time", .string(SyntheticPerson.iso8601(person.createdAt))),
             ("path", .string("accounts/\(account)/users/\(person.id)")),
-        ]), false)
+        ])
     }
 
     public func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser {

@@ -48,16 +48,16 @@ public struct OpenAIAdmin: VendorAPI {
     public let syntheticIDFormat = SyntheticIDFormat(prefix: "user-", alphabet: SyntheticIDFormat.base62, length: 24)
 
     /// Mostly readers with an owner first and a few more owners, like the default seeds.
-    public func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> (user: JSONValue, isRemoved: Bool) {
+    public func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> JSONValue {
         let role = person.number == 0 || person.chance(0.06) ? "owner" : "reader"
-        return (.object([
+        return .object([
             ("object", .string("organization.user")),
             ("id", .string(person.id)),
             ("name", .string("\(person.firstName) \(person.lastName)")),
             ("email", .string(person.email)),
             ("role", .string(role)),
             ("added_at", .number(Double(person.createdAt), text: String(person.createdAt))),
-        ]), false)
+        ])
     }
 
     // MARK: - List users

@@ -47,8 +47,8 @@ public struct PandaDoc: VendorAPI {
     /// shortuuid-style 22-character ids (vendor-notes/pandadoc.md §3).
     public let syntheticIDFormat = SyntheticIDFormat(prefix: "", alphabet: SyntheticIDFormat.base57, length: 22)
 
-    /// Licenses and workspace roles mixed like the default seeds; one owner; about 1 in 10 removed.
-    public func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> (user: JSONValue, isRemoved: Bool) {
+    /// Licenses and workspace roles mixed like the default seeds; one owner.
+    public func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> JSONValue {
         let idFormat = syntheticIDFormat
         let workspaceIDs = (0..<3).map { idFormat.id(for: 1_000_000_000 + $0, seed: person.seed) }
         let licenses = ["Full", "Full", "Full", "eSign", "Read-only", "Creator"]
@@ -62,7 +62,7 @@ public struct PandaDoc: VendorAPI {
             ]))
         }
         let phone = person.chance(0.2) ? "" : "+1\(String(2_000_000_000 + person.next(7_999_999_999)))"
-        return (.object([
+        return .object([
             ("user_id", .string(person.id)),
             ("email", .string(person.email)),
             ("first_name", .string(person.firstName)),
@@ -71,8 +71,11 @@ public struct PandaDoc: VendorAPI {
             ("license", .string(person.number == 0 ? "Full" : licenses[person.next(licenses.count)])),
             ("is_organization_owner", .bool(person.number == 0)),
             ("workspaces", .array(workspaces)),
-        ]), person.number != 0 && person.chance(0.1))
+        ])
     }
+
+    /// About 1 in 10, like the default seeds' removed memberships.
+    public var syntheticRemovedShare: Double { 0.1 }
 
     // MARK: - Seeds
 

@@ -34,8 +34,10 @@ public protocol VendorAPI: Sendable {
 
     /// A generated user in the vendor's wire shape and field order, built from `person`
     /// (`serve --users`, and the defaults for fields missing from `POST /__admin/vendors/{id}/users`).
-    /// - Returns: the user object and whether it is removed (PandaDoc's hidden memberships).
-    func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> (user: JSONValue, isRemoved: Bool)
+    func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> JSONValue
+
+    /// The share of generated users whose membership is removed (PandaDoc); 0 elsewhere.
+    var syntheticRemovedShare: Double { get }
 }
 
 extension VendorAPI {
@@ -47,6 +49,8 @@ extension VendorAPI {
 
     /// Headers a vendor adds to allowed responses while rate limiting is on (none by default).
     public func rateLimitHeaders(_ status: RateLimitStatus) -> HTTPHeaders { [:] }
+
+    public var syntheticRemovedShare: Double { 0 }
 }
 
 /// A request routed to a vendor, with what the vendor needs to answer it.
