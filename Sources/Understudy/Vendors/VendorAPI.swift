@@ -84,8 +84,11 @@ public struct VendorRequest: Sendable {
     /// A value that is not exactly `<scheme> <credential>` counts as a wrong scheme. Credentials
     /// compare byte for byte against the seeds, with the scheme spelled as the seed spells it.
     public func authorize(schemes: [String], schemeIsCaseSensitive: Bool = false) -> Authorization {
-        // The decoder already trimmed surrounding whitespace (RFC 9112 §5.1 OWS).
-        guard let header = http.headers["Authorization"], !header.isEmpty else { return .missing }
+        // RFC 9112 §5.1: surrounding whitespace is not part of the value. The decoder trims it on the
+        // wire; requests built in process may still carry it.
+        guard let raw = http.headers["Authorization"] else { return .missing }
+        let header = Self.trimmingSpaces(raw)
+        guard !header.isEmpty else { return .missing }
         var credential = Substring(header)
         var matchedScheme = ""
         if schemes != [""] {
@@ -100,6 +103,15 @@ public struct VendorRequest: Sendable {
         let canonical = matchedScheme.isEmpty ? String(credential) : "\(matchedScheme) \(credential)"
         if let role = seed.role(forAuthorization: canonical) { return role == .admin ? .admin : .member }
         return acceptsAnyKey ? .admin : .unknownKey(String(credential))
+    }
+
+    /// `text` without leading or trailing spaces and tabs; returns `text` itself when there are none.
+    static func trimmingSpaces(_ text: String) -> String {
+        let utf8 = text.utf8
+        func isSpace(_ byte: UInt8) -> Bool { byte == 0x20 || byte == 0x09 }
+        guard let first = utf8.first, let last = utf8.last, isSpace(first) || isSpace(last) else { return text }
+        guard let start = utf8.firstIndex(where: { !isSpace($0) }), let end = utf8.lastIndex(where: { !isSpace($0) }) else { return "" }
+        return String(text[start...end])
     }
 
     /// Outcome of checking the `Authorization` header.

@@ -2,5 +2,5 @@
 public enum VendorRegistry {
     /// Fresh instances: vendors keep per-server state (request-id counters), so two servers
     /// started alike answer alike.
-    public static var all: [any VendorAPI] { [PandaDoc(), OnePassword(), OpenAIAdmin()] }
+    public static var all: [any VendorAPI] { [OpenPhone(), PandaDoc(), OnePassword(), OpenAIAdmin(), Factory()] }
 }

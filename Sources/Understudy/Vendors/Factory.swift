@@ -1,0 +1,220 @@
+public import HTTPCore
+
+/// Factory public API v0: `GET /api/v0/organization/users` (vendor-docs/factory-list-organization-users.md).
+///
+/// Assumptions where the docs and notes are silent (see the issue note too):
+/// - Order is ascending `createdAt`, then `id` (the seed file order): the issue asks for the documented
+///   order, else creation time then id, and Factory documents none (note "Uncertain" 6 only infers WorkOS's desc).
+/// - `limit` (a string in the docs, default `"20"`, "(1-100)") must be base-10 digits with a value in 1…100;
+///   empty counts as absent; anything else is a 400, never clamped (the sibling Analytics API 400s "limit out of range").
+/// - `cursor` is the WorkOS id of the last user of the previous page (note §3, strong inference). Any id the
+///   organization ever had resumes right after that user's place, even if the user was deleted since; any other
+///   value is a 400. Empty counts as absent.
+/// - A repeated parameter: the first occurrence wins. `limit` is checked before `cursor`.
+/// - Error bodies are `{detail, status, title}` in the schema's key order, never `metadata` or `requestId`
+///   (`additionalProperties: false`); the 401/403 texts come from the sibling Analytics API (note §1), the rest are ours.
+/// - A missing header, another scheme and an unknown key all get the one 401 body. No rate-limit headers (note §2).
+public struct Factory: VendorAPI {
+    public let id = "factory"
+    public let displayName = "Factory"
+    public let listPath = "/api/v0/organization/users"
+    public let authScheme = "Authorization: Bearer <API key>"
+
+    public init() {}
+
+    // MARK: - Seeds
+
+    // MARK: - Generated users
+
+    /// WorkOS ids: `user_` + a 26-character ULID in Crockford base32 (vendor-notes/factory.md).
+    public let syntheticIDFormat = SyntheticIDFormat(prefix: "user_", alphabet: SyntheticIDFormat.crockford, length: 26)
+
+    /// Optional names and last sign-in left out for some users (the schema has no nulls); small metadata maps.
+    public func syntheticUser(_ person: inout SyntheticPerson, seed: VendorSeed) -> JSONValue {
+        var members: [(String, JSONValue)] = [("id", .string(person.id)), ("email", .string(person.email))]
+        if person.number == 0 || !person.chance(0.07) {
+            members.append(("firstName", .string(person.firstName)))
+            members.append(("lastName", .string(person.lastName)))
+        }
+        members.append(("createdAt", .string(SyntheticPerson.iso8601(person.createdAt, milliseconds: person.next(1000)))))
+        if person.number == 0 || !person.chance(0.15) {
+            members.append(("lastSignInAt", .string(SyntheticPerson.iso8601(person.later(by: 20_000_000), milliseconds: person.next(1000)))))
+        }
+        let departments = ["engineering", "platform", "security", "data", "design", "support"]
+        let metadata: [(String, JSONValue)] = person.chance(0.3) ? [] : [("department", .string(departments[person.next(departments.count)]))]
+        members.append(("metadata", .object(metadata)))
+        return .object(members)
+    }
+
+    public func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser {
+        let fields = try SeedFields(object, path: path)
+        try fields.rejectUnknownKeys(["id", "email", "firstName", "lastName", "createdAt", "lastSignInAt", "metadata"])
+        let id = try Self.workOSUserID(fields)
+        let email = try fields.string("email")
+        // The schema types these as plain, non-required strings: absent when unknown, never null (note §3).
+        let firstName = try fields.optionalString("firstName")
+        let lastName = try fields.optionalString("lastName")
+        let createdAt = try Self.timestamp(fields, "createdAt")
+        let lastSignInAt: String? = fields.value("lastSignInAt") == nil ? nil : try Self.timestamp(fields, "lastSignInAt")
+        let metadata = try Self.metadata(fields)
+        var writer = JSONWriter()
+        writer.object { user in
+            user.string("id", id)
+            user.string("email", email)
+            if let firstName { user.string("firstName", firstName) }
+            if let lastName { user.string("lastName", lastName) }
+            user.string("createdAt", createdAt)
+            if let lastSignInAt { user.string("lastSignInAt", lastSignInAt) }
+            user.value("metadata", metadata)
+        }
+        return StoredUser(id: id, email: email, json: writer.bytes)
+    }
+
+    /// WorkOS user ids: `user_` + a 26-character Crockford base32 ULID, uppercase (note §3).
+    private static func workOSUserID(_ fields: SeedFields) throws(SeedError) -> String {
+        let id = try fields.string("id")
+        let ulid = id.utf8.dropFirst(5)
+        let crockford = Set("0123456789ABCDEFGHJKMNPQRSTVWXYZ".utf8)
+        guard id.hasPrefix("user_"), ulid.count == 26, ulid.allSatisfy({ crockford.contains($0) }) else {
+            throw SeedError(path: "\(fields.path).id", problem: "'\(id)' is not a WorkOS user id (user_ + 26-character ULID)")
+        }
+        return id
+    }
+
+    /// WorkOS timestamps are UTC with milliseconds, e.g. `2021-06-25T19:07:33.155Z` (note §3).
+    private static func timestamp(_ fields: SeedFields, _ key: String) throws(SeedError) -> String {
+        let text = try fields.string(key)
+        let shape = Array("dddd-dd-ddTdd:dd:dd.dddZ".utf8)
+        let bytes = Array(text.utf8)
+        let matches = bytes.count == shape.count && zip(bytes, shape).allSatisfy { byte, expected in
+            expected == UInt8(ascii: "d") ? (48...57).contains(byte) : byte == expected
+        }
+        guard matches else {
+            throw SeedError(path: "\(fields.path).\(key)", problem: "'\(text)' is not YYYY-MM-DDTHH:MM:SS.sssZ")
+        }
+        return text
+    }
+
+    /// `metadata` is required, an object of strings (docs: `additionalProperties: {type: string}`), `{}` when empty.
+    private static func metadata(_ fields: SeedFields) throws(SeedError) -> JSONValue {
+        guard let value = fields.value("metadata") else {
+            throw SeedError(path: "\(fields.path).metadata", problem: "missing required object (use {} for none)")
+        }
+        guard let members = value.objectValue else {
+            throw SeedError(path: "\(fields.path).metadata", problem: "expected an object, found \(value.typeName)")
+        }
+        for (key, member) in members where member.stringValue == nil {
+            throw SeedError(path: "\(fields.path).metadata.\(key)", problem: "expected a string, found \(member.typeName)")
+        }
+        return value
+    }
+
+    // MARK: - List users
+
+    public func listUsers(_ request: VendorRequest) -> HTTPResponse {
+        do {
+            return try page(request)
+        } catch {
+            return error.response()
+        }
+    }
+
+    private func page(_ request: VendorRequest) throws(Failure) -> HTTPResponse {
+        switch request.authorize(schemes: ["Bearer"]) {
+        case .missing, .wrongScheme, .unknownKey: throw .unauthorized
+        // "Members and guests will receive a 403 Forbidden response" (note §1).
+        case .member: throw .forbidden
+        case .admin: break
+        }
+        let limit = try Self.readLimit(request.http.queryValue("limit"))
+        let users = request.users
+        var start = 0
+        if let cursor = request.http.queryValue("cursor"), !cursor.isEmpty {
+            // Position-keyed: the store remembers the place of deleted ids too, so nothing is skipped or repeated.
+            guard let sequence = users.sequence(ofID: cursor) else { throw .invalidCursor }
+            start = users.firstIndex(after: sequence)
+        }
+        let (indices, hasMore) = users.page(from: start, limit: limit)
+
+        var writer = JSONWriter(capacity: 96 + indices.count * 256)
+        writer.raw(#"{"users":["#)
+        for (position, index) in indices.enumerated() {
+            if position > 0 { writer.comma() }
+            writer.raw(users.users[index].json)
+        }
+        writer.raw(#"],"pagination":{"hasMore":"#)
+        writer.bool(hasMore)
+        // Both keys are required; `nextCursor` is "null if no more pages" (docs).
+        writer.raw(#","nextCursor":"#)
+        writer.optionalString(hasMore ? indices.last.map { users.users[$0].id } : nil)
+        writer.raw("}}")
+        return .json(.ok, writer.bytes)
+    }
+
+    /// `limit`: digits only, 1…100, default 20 (docs). Absent or empty → 20.
+    static func readLimit(_ text: String?) throws(Failure) -> Int {
+        guard let text, !text.isEmpty else { return 20 }
+        guard let value = VendorNumbers.integer(text), !value.isNegative, !value.isBelow(1), !value.isAbove(100) else {
+            throw .invalidLimit
+        }
+        return value.int!
+    }
+
+    // MARK: - Errors
+
+    public func errorResponse(status: HTTPStatus, request: VendorRequest) -> HTTPResponse {
+        let failure: Failure = switch status.code {
+        case 401: .unauthorized
+        case 403: .forbidden
+        default: .status(status)
+        }
+        return failure.response()
+    }
+
+    /// Everything that can go wrong, each rendering Factory's `{detail, status, title}` envelope (docs).
+    enum Failure: Error {
+        case unauthorized
+        case forbidden
+        case invalidLimit
+        case invalidCursor
+        case status(HTTPStatus)
+
+        /// The sibling Analytics API's 401 text (note §1).
+        static let unauthorizedDetail = "Missing or invalid API key"
+        /// The sibling Analytics API's 403 text (note §1).
+        static let forbiddenDetail = "Insufficient permissions (requires Manager or Owner role)"
+        static let invalidLimitDetail = "limit must be an integer between 1 and 100"
+        static let invalidCursorDetail = "Invalid cursor"
+        static let rateLimitDetail = "Rate limit exceeded"
+
+        func response() -> HTTPResponse {
+            switch self {
+            case .unauthorized: Self.envelope(.unauthorized, Self.unauthorizedDetail)
+            case .forbidden: Self.envelope(.forbidden, Self.forbiddenDetail)
+            case .invalidLimit: Self.envelope(.badRequest, Self.invalidLimitDetail)
+            case .invalidCursor: Self.envelope(.badRequest, Self.invalidCursorDetail)
+            case .status(let status):
+                status.code == 429
+                    ? Self.envelope(status, Self.rateLimitDetail)
+                    : Self.envelope(status, Self.sentenceCase(status.reasonPhrase))
+            }
+        }
+
+        /// `Internal Server Error` → `Internal server error`, as note §1 suggests for the 500 `detail`.
+        static func sentenceCase(_ phrase: String) -> String {
+            guard let first = phrase.first else { return phrase }
+            return String(first) + phrase.dropFirst().lowercased()
+        }
+
+        /// Key order follows the schema (`detail, status, title`); `status` is a JSON number (note §1).
+        static func envelope(_ status: HTTPStatus, _ detail: String) -> HTTPResponse {
+            var writer = JSONWriter()
+            writer.object { root in
+                root.string("detail", detail)
+                root.int("status", status.code)
+                root.string("title", status.reasonPhrase)
+            }
+            return .json(status, writer.bytes)
+        }
+    }
+}
