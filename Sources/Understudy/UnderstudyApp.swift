@@ -12,6 +12,10 @@ public final class UnderstudyApp: HTTPHandler {
         case armFault
         case clearFaults
         case removeFault
+        case getUser
+        case addUser
+        case updateUser
+        case deleteUser
         case listRequests
         case clearRequests
         case reset
@@ -28,6 +32,7 @@ public final class UnderstudyApp: HTTPHandler {
     private let adminAuthorization: String?
     private let startupFaults: [FaultRule]
     let rateLimiter: RateLimiter
+    let runtimeUserCounter = Counter()
     private let router: Router<Target>
 
     /// Loads every vendor's seeds (embedded, or from `configuration.seedsDirectory`).
@@ -58,6 +63,10 @@ public final class UnderstudyApp: HTTPHandler {
         router.add("POST", "/__admin/faults", .armFault)
         router.add("DELETE", "/__admin/faults", .clearFaults)
         router.add("DELETE", "/__admin/faults/{id}", .removeFault)
+        router.add("POST", "/__admin/vendors/{vendor}/users", .addUser)
+        router.add("GET", "/__admin/vendors/{vendor}/users/{id}", .getUser)
+        router.add("PATCH", "/__admin/vendors/{vendor}/users/{id}", .updateUser)
+        router.add("DELETE", "/__admin/vendors/{vendor}/users/{id}", .deleteUser)
         router.add("GET", "/__admin/requests", .listRequests)
         router.add("DELETE", "/__admin/requests", .clearRequests)
         router.add("POST", "/__admin/reset", .reset)
@@ -131,6 +140,8 @@ public final class UnderstudyApp: HTTPHandler {
         case .clearFaults:
             faults.removeAll()
             return HTTPResponse(status: .noContent, contentType: nil)
+        case .getUser, .addUser, .updateUser, .deleteUser:
+            return respondToUserChange(target, request, vendor: parameters["vendor"] ?? "", id: parameters["id"] ?? "")
         case .listRequests:
             let vendor = request.queryValue("vendor")
             let status = request.queryValue("status").flatMap { Int($0) }
@@ -148,6 +159,29 @@ public final class UnderstudyApp: HTTPHandler {
             let id = parameters["id"] ?? ""
             guard faults.remove(id: id) else { return AdminResponses.error(.notFound, "no armed fault with id '\(id)'") }
             return HTTPResponse(status: .noContent, contentType: nil)
+        }
+    }
+
+    private func respondToUserChange(_ target: Target, _ request: HTTPRequest, vendor: String, id: String) -> HTTPResponse {
+        do {
+            switch target {
+            case .getUser:
+                return HTTPResponse(status: .ok, body: try user(id: id, of: vendor).compactBytes)
+            case .deleteUser:
+                try deleteUser(id: id, of: vendor)
+                return HTTPResponse(status: .noContent, contentType: nil)
+            default:
+                let body: JSONValue
+                do { body = try JSONValue.parse(request.body) } catch {
+                    return AdminResponses.error(.badRequest, "body: \(error.description)")
+                }
+                if case .addUser = target {
+                    return HTTPResponse(status: .created, body: try addUser(body, to: vendor).compactBytes)
+                }
+                return HTTPResponse(status: .ok, body: try updateUser(id: id, of: vendor, with: body).compactBytes)
+            }
+        } catch {
+            return AdminResponses.error(error.status, error.message)
         }
     }
 

@@ -16,7 +16,11 @@ public struct SyntheticPerson: Sendable {
     /// 2021-01-01T00:00:00Z: generated users are created after this.
     public static let epoch = 1_609_459_200
 
-    public init(number: Int, seed: UInt64, idFormat: SyntheticIDFormat, count: Int) {
+    /// Runtime-added users are created "now" and have not been updated or signed in since.
+    private let isCreatedNow: Bool
+
+    /// - Parameter createdAt: pins the creation time (users added at runtime are created now).
+    public init(number: Int, seed: UInt64, idFormat: SyntheticIDFormat, count: Int, createdAt pinned: Int? = nil) {
         self.number = number
         self.seed = seed
         id = idFormat.id(for: number, seed: seed)
@@ -35,7 +39,9 @@ public struct SyntheticPerson: Sendable {
         email = "\(local.lowercasedASCII)\(number)@\(domain)"
         // Spread creation over ~5 years whatever the count, one second apart at least.
         let step = max(1, 157_680_000 / max(count, 1))
-        createdAt = Self.epoch + number * step + Int(random.next() % UInt64(max(step / 2, 1)))
+        let jitter = Int(random.next() % UInt64(max(step / 2, 1)))
+        createdAt = pinned ?? Self.epoch + number * step + jitter
+        isCreatedNow = pinned != nil
     }
 
     /// A pseudo-random number in `0..<bound`, the same every run.
@@ -45,7 +51,7 @@ public struct SyntheticPerson: Sendable {
     public mutating func chance(_ probability: Double) -> Bool { random.nextUnitInterval() < probability }
 
     /// `createdAt` plus up to `maxSeconds`, for update or last-sign-in times.
-    public mutating func later(by maxSeconds: Int) -> Int { createdAt + 1 + next(maxSeconds) }
+    public mutating func later(by maxSeconds: Int) -> Int { isCreatedNow ? createdAt : createdAt + 1 + next(maxSeconds) }
 
     /// `YYYY-MM-DDTHH:MM:SSZ` for unix seconds.
     public static func iso8601(_ seconds: Int, milliseconds: Int? = nil) -> String {

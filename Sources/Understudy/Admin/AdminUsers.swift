@@ -1,0 +1,120 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+public import HTTPCore
+
+/// Users added, changed and deleted at runtime (`/__admin/vendors/{vendor}/users`). Bodies use the
+/// vendor's own user shape; fields left out are generated the way `serve --users` makes them (an id
+/// in the vendor's format, timestamps now). An optional `"understudy": {"removed": true}` member
+/// marks a PandaDoc membership as removed.
+extension UnderstudyApp {
+    /// Why an admin user change was refused, with the status to answer.
+    public struct UserChangeError: Error, Sendable {
+        public var status: HTTPStatus
+        public var message: String
+    }
+
+    /// Adds a user to `vendorID` from a partial vendor-shaped object.
+    /// - Returns: the stored user as the vendor lists it.
+    public func addUser(_ body: JSONValue, to vendorID: String) throws(UserChangeError) -> JSONValue {
+        let index = try vendorIndex(vendorID)
+        let vendor = vendors[index]
+        let (members, removed) = try splitMeta(body)
+        var template: JSONValue
+        var attempt = 0
+        repeat {
+            // Runtime users get numbers far above any generated block, from their own seed.
+            let number = Int(runtimeUserCounter.next()) + 100_000_000_000
+            var person = SyntheticPerson(number: number, seed: 0xADD_ED05E7, idFormat: vendor.syntheticIDFormat, count: 1, createdAt: Self.unixNow())
+            template = vendor.syntheticUser(&person, seed: seeds[index])
+            attempt += 1
+        } while stores[index].snapshot().contains(id: template.members.first { $0.0 == "id" || $0.0 == "user_id" }?.1.stringValue ?? "") && attempt < 8
+        var user = try validated(vendor, merging: members, over: template)
+        user.isRemoved = removed ?? false
+        guard stores[index].append(user) else {
+            throw UserChangeError(status: HTTPStatus(code: 409), message: "a \(vendorID) user with id '\(user.id)' already exists")
+        }
+        return user.document
+    }
+
+    /// Changes fields of an existing user; the id cannot change.
+    public func updateUser(id: String, of vendorID: String, with body: JSONValue) throws(UserChangeError) -> JSONValue {
+        let index = try vendorIndex(vendorID)
+        guard let current = stores[index].snapshot().user(id: id) else {
+            throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
+        }
+        let (members, removed) = try splitMeta(body)
+        var user = try validated(vendors[index], merging: members, over: current.document)
+        guard user.id == id else { throw UserChangeError(status: .badRequest, message: "body: the user id cannot be changed") }
+        user.isRemoved = removed ?? current.isRemoved
+        guard stores[index].replace(user) else {
+            throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
+        }
+        return user.document
+    }
+
+    /// Deletes a user; cursors already handed out keep working.
+    public func deleteUser(id: String, of vendorID: String) throws(UserChangeError) {
+        let index = try vendorIndex(vendorID)
+        guard stores[index].remove(id: id) != nil else {
+            throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
+        }
+    }
+
+    /// One stored user, as the vendor lists it.
+    public func user(id: String, of vendorID: String) throws(UserChangeError) -> JSONValue {
+        let index = try vendorIndex(vendorID)
+        guard let user = stores[index].snapshot().user(id: id) else {
+            throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
+        }
+        return user.document
+    }
+
+    private func vendorIndex(_ vendorID: String) throws(UserChangeError) -> Int {
+        guard let index = vendors.firstIndex(where: { $0.id == vendorID }) else {
+            throw UserChangeError(status: .notFound, message: "unknown vendor '\(vendorID)'; known: \(vendors.map(\.id).joined(separator: ", "))")
+        }
+        return index
+    }
+
+    private func splitMeta(_ body: JSONValue) throws(UserChangeError) -> ([(String, JSONValue)], Bool?) {
+        guard let members = body.objectValue else {
+            throw UserChangeError(status: .badRequest, message: "body: expected a JSON object in the vendor's user shape")
+        }
+        var removed: Bool?
+        if let meta = body["understudy"] {
+            guard let flag = meta["removed"]?.boolValue, meta.objectValue?.count == 1 else {
+                throw UserChangeError(status: .badRequest, message: #"body.understudy: expected {"removed": true|false}"#)
+            }
+            removed = flag
+        }
+        return (members.filter { $0.0 != "understudy" }, removed)
+    }
+
+    /// The template's members in order, each replaced by the body's value when given, then the
+    /// body's other members; the vendor's seed validation decides what is acceptable.
+    private func validated(_ vendor: any VendorAPI, merging members: [(String, JSONValue)], over template: JSONValue) throws(UserChangeError) -> StoredUser {
+        var merged = template.members
+        for (key, value) in members {
+            if let position = merged.firstIndex(where: { $0.0 == key }) { merged[position].1 = value } else { merged.append((key, value)) }
+        }
+        do {
+            return try vendor.makeUser(from: .object(merged), path: "body")
+        } catch {
+            throw UserChangeError(status: .badRequest, message: "\(error.path): \(error.problem)")
+        }
+    }
+
+    static func unixNow() -> Int {
+        var now = timespec()
+        clock_gettime(CLOCK_REALTIME, &now)
+        return Int(now.tv_sec)
+    }
+}
+
+extension JSONValue {
+    /// The members of an object (empty for anything else).
+    var members: [(String, JSONValue)] { objectValue ?? [] }
+}
