@@ -1,0 +1,74 @@
+/// The five vendors, for the in-process helpers (`server.baseURL(for: .openai)`).
+public enum VendorID: String, CaseIterable, Sendable {
+    case openphone
+    case pandadoc
+    case onePassword = "1password"
+    case openai
+    case factory
+}
+
+/// One request from the journal, as a Swift value.
+public struct RecordedRequest: Sendable, Equatable {
+    public var method: String
+    public var path: String
+    public var query: [HTTPQueryPair]
+    /// Header values, with `Authorization` masked to its last 4 characters.
+    public var headers: [HTTPQueryPair]
+    public var vendor: String?
+    public var status: Int
+    public var fault: String?
+}
+
+/// A name/value pair (query items and headers of a recorded request).
+public struct HTTPQueryPair: Sendable, Equatable {
+    public var name: String
+    public var value: String
+}
+
+/// Helpers for Swift test suites: everything the admin API does, without HTTP.
+extension UnderstudyServer {
+    /// The base URL that reaches only `vendor`'s endpoints, e.g. `http://127.0.0.1:PORT/openai`.
+    public func baseURL(for vendor: VendorID) -> String { baseURL(for: vendor.rawValue) }
+
+    /// The vendor's credentials from its seeds (full `Authorization` values with their roles).
+    public func credentials(for vendor: VendorID) -> [VendorSeed.Credential] {
+        app.seed(for: vendor.rawValue)?.credentials ?? []
+    }
+
+    /// The first admin `Authorization` value of a vendor, ready to send.
+    public func adminAuthorization(for vendor: VendorID) -> String {
+        credentials(for: vendor).first { $0.role == .admin }?.authorization ?? ""
+    }
+
+    /// Adds a user from a partial object in the vendor's own shape (JSON text).
+    /// - Returns: the stored user as the vendor lists it.
+    @discardableResult
+    public func addUser(_ json: String, to vendor: VendorID) throws -> JSONValue {
+        try app.addUser(try JSONValue.parse(json), to: vendor.rawValue)
+    }
+
+    /// Arms a fault rule, as `POST /__admin/faults` does. - Returns: the rule's id.
+    @discardableResult
+    public func armFault(_ rule: FaultRule) -> String { app.faults.arm(rule) }
+
+    /// The journal, oldest first, optionally filtered.
+    public func requests(vendor: VendorID? = nil, status: Int? = nil) -> [RecordedRequest] {
+        app.journal.entries().compactMap { entry in
+            let exchange = entry.exchange
+            guard let request = exchange.request else { return nil }
+            if let vendor, exchange.metadata["vendor"] != vendor.rawValue { return nil }
+            if let status, exchange.status.code != status { return nil }
+            return RecordedRequest(
+                method: request.method, path: request.path,
+                query: request.query.map { HTTPQueryPair(name: $0.name, value: $0.value) },
+                headers: request.headers.map {
+                    HTTPQueryPair(name: $0.name, value: $0.name.lowercased() == "authorization" ? RequestJournal.mask($0.value) : $0.value)
+                },
+                vendor: exchange.metadata["vendor"], status: exchange.status.code, fault: exchange.metadata["fault"]
+            )
+        }
+    }
+
+    /// Users back to their start, journal and faults cleared, rate limits refilled.
+    public func reset() { app.reset() }
+}
