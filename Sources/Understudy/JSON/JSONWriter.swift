@@ -117,3 +117,42 @@ public struct JSONObjectWriter {
         writer.object(body)
     }
 }
+
+extension JSONValue {
+    /// Indented JSON (2 spaces, `"key": value`, empty containers as `[]`/`{}`), ending in a newline:
+    /// the format of the files in `Seeds/`.
+    public var prettyText: String {
+        var writer = JSONWriter()
+        Self.writePretty(self, into: &writer, indent: 0)
+        writer.raw("\n")
+        return String(decoding: writer.bytes, as: UTF8.self)
+    }
+
+    private static func writePretty(_ value: JSONValue, into writer: inout JSONWriter, indent: Int) {
+        let inner = String(repeating: " ", count: indent + 2)
+        switch value {
+        case .array(let elements) where !elements.isEmpty:
+            writer.raw("[\n")
+            for (index, element) in elements.enumerated() {
+                writer.raw(Array(inner.utf8))
+                writePretty(element, into: &writer, indent: indent + 2)
+                writer.raw(index + 1 < elements.count ? ",\n" : "\n")
+            }
+            writer.raw(Array(String(repeating: " ", count: indent).utf8))
+            writer.raw("]")
+        case .object(let members) where !members.isEmpty:
+            writer.raw("{\n")
+            for (index, (key, member)) in members.enumerated() {
+                writer.raw(Array(inner.utf8))
+                writer.string(key)
+                writer.raw(": ")
+                writePretty(member, into: &writer, indent: indent + 2)
+                writer.raw(index + 1 < members.count ? ",\n" : "\n")
+            }
+            writer.raw(Array(String(repeating: " ", count: indent).utf8))
+            writer.raw("}")
+        default:
+            writer.value(value)
+        }
+    }
+}
