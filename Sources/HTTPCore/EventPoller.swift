@@ -16,7 +16,9 @@ struct PollEvent {
 /// this single descriptor with one Dispatch source: one Dispatch event per wake-up instead of one
 /// per connection, which is where Dispatch's per-request cost goes (see shared/PERFORMANCE.md).
 /// Registrations are level-triggered, so unread input simply reports again.
-final class EventPoller {
+/// `@unchecked Sendable`: used only on the server's queue, and handed to the source's cancel handler
+/// solely to keep its descriptor open until libdispatch lets go of it.
+final class EventPoller: @unchecked Sendable {
     let fd: Int32
     private var buffer: UnsafeMutableBufferPointer<NativeEvent>
     private let capacity = 256

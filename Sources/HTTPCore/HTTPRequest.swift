@@ -39,10 +39,11 @@ public struct HTTPRequest: Sendable {
         self.version = version
         self.headers = headers
         self.body = body
+        // Byte-level search: Character-level String indexing costs grapheme checks per step.
         let pathPart: Substring
-        if let mark = target.firstIndex(of: "?") {
+        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
             pathPart = target[..<mark]
-            rawQuery = String(target[target.index(after: mark)...])
+            rawQuery = String(target[target.utf8.index(after: mark)...])
         } else {
             pathPart = Substring(target)
             rawQuery = ""
@@ -114,15 +115,25 @@ enum PercentDecoding {
 
     static func queryItems(_ query: String) -> [HTTPRequest.QueryItem] {
         guard !query.isEmpty else { return [] }
-        return query.split(separator: "&", omittingEmptySubsequences: true).map { pair in
-            if let equals = pair.firstIndex(of: "=") {
-                return .init(
-                    name: decode(pair[..<equals], plusIsSpace: true),
-                    value: decode(pair[pair.index(after: equals)...], plusIsSpace: true)
-                )
+        var items: [HTTPRequest.QueryItem] = []
+        let utf8 = query.utf8
+        var start = utf8.startIndex
+        while start < utf8.endIndex {
+            let end = utf8[start...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
+            if start < end {
+                let pair = Substring(query[start..<end])
+                if let equals = pair.utf8.firstIndex(of: UInt8(ascii: "=")) {
+                    items.append(.init(
+                        name: decode(pair[..<equals], plusIsSpace: true),
+                        value: decode(pair[pair.utf8.index(after: equals)...], plusIsSpace: true)
+                    ))
+                } else {
+                    items.append(.init(name: decode(pair, plusIsSpace: true), value: ""))
+                }
             }
-            return .init(name: decode(pair, plusIsSpace: true), value: "")
+            start = end == utf8.endIndex ? end : utf8.index(after: end)
         }
+        return items
     }
 
     private static func hexValue(_ byte: UInt8) -> UInt8? {

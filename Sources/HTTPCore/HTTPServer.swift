@@ -390,6 +390,9 @@ public final class HTTPServer: @unchecked Sendable {
 
     private func beginDrain() {
         guard !isDraining else { return }
+        // Requests that already reached the kernel count as in flight: accept pending connections and
+        // answer whatever complete requests are buffered (with Connection: close) before closing the rest.
+        acceptConnections()
         isDraining = true
         drainDeadline = Self.now() + UInt64(configuration.limits.shutdownGracePeriod.milliseconds) * 1_000_000
         if listener >= 0 {
@@ -398,6 +401,8 @@ public final class HTTPServer: @unchecked Sendable {
             listener = -1
         }
         for connection in Array(connections.values) {
+            if !connection.isBusy, !connection.isReadingPaused, !connection.closesAfterFlush { read(connection) }
+            guard connections[connection.fd] === connection else { continue }
             if connection.isHanging || (!connection.isBusy && !connection.hasPendingOutput) {
                 close(connection)
             } else {
@@ -411,13 +416,24 @@ public final class HTTPServer: @unchecked Sendable {
         guard !isStopped else { return }
         isStopped = true
         timer?.cancel()
-        source?.cancel()
         timer = nil
-        source = nil
-        poller = nil
         let waiters = stopWaiters
         stopWaiters = []
-        for waiter in waiters { waiter.resume() }
+        // libdispatch forgets a source's descriptor asynchronously, by number. Closing the epoll fd
+        // before the cancel handler runs would let a new socket reuse that number and be silently
+        // unregistered by the late cleanup, so the poller (and its fd) lives until then.
+        let retiredPoller = poller
+        poller = nil
+        guard let source else {
+            for waiter in waiters { waiter.resume() }
+            return
+        }
+        source.setCancelHandler {
+            withExtendedLifetime(retiredPoller) {}
+            for waiter in waiters { waiter.resume() }
+        }
+        source.cancel()
+        self.source = nil
     }
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -17,12 +17,21 @@ struct Router<Target: Sendable>: Sendable {
     }
 
     private(set) var routes: [Route] = []
+    /// Routes whose pattern has no parameter, by exact path: the common case costs one hash lookup.
+    private var literalRoutes: [String: [Route]] = [:]
 
     mutating func add(_ method: String, _ pattern: String, _ target: Target) {
-        routes.append(Route(pattern: PathPattern(pattern), method: method, target: target))
+        let route = Route(pattern: PathPattern(pattern), method: method, target: target)
+        routes.append(route)
+        if route.pattern.isLiteral { literalRoutes[pattern, default: []].append(route) }
     }
 
     func match(method: String, path: String) -> Match {
+        if let candidates = literalRoutes[path] {
+            for route in candidates where route.method == method || (method == "HEAD" && route.method == "GET") {
+                return .found(route.target, parameters: [:])
+            }
+        }
         let segments = PathPattern.segments(of: path)
         var allowed: [String] = []
         for route in routes {
@@ -66,8 +75,12 @@ struct PathPattern: Sendable {
         }
     }
 
+    var isLiteral: Bool {
+        segments.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+
     static func segments(of path: String) -> [Substring] {
-        path.split(separator: "/", omittingEmptySubsequences: true)
+        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Substring($0) }
     }
 
     func match(_ path: [Substring]) -> [String: String]? {

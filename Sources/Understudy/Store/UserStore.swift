@@ -42,28 +42,88 @@ public final class UserStore: Sendable {
 
     /// A copy-on-write view of the list, ordered by sequence number.
     public struct Snapshot: Sendable {
-        let generated: GeneratedUsers?
+        /// Everything lives in one reference, so handing a snapshot to a request costs one retain;
+        /// changes copy it first unless this snapshot is its only owner (copy-on-write).
+        private final class Storage: @unchecked Sendable {
+            let generated: GeneratedUsers?
+            var deletedNumbers: [Int] = []
+            var replacedGenerated: [Int: StoredUser] = [:]
+            var explicit: [StoredUser]
+            var explicitSequences: [UInt64]
+            var sequenceByID: [String: UInt64]
+            var nextSequence: UInt64
+            var removedIndices: [Int]
+
+            init(generated: GeneratedUsers?, explicit: [StoredUser], explicitSequences: [UInt64],
+                 sequenceByID: [String: UInt64], nextSequence: UInt64, removedIndices: [Int]) {
+                self.generated = generated
+                self.explicit = explicit
+                self.explicitSequences = explicitSequences
+                self.sequenceByID = sequenceByID
+                self.nextSequence = nextSequence
+                self.removedIndices = removedIndices
+            }
+
+            func copy() -> Storage {
+                let copy = Storage(generated: generated, explicit: explicit, explicitSequences: explicitSequences,
+                                   sequenceByID: sequenceByID, nextSequence: nextSequence, removedIndices: removedIndices)
+                copy.deletedNumbers = deletedNumbers
+                copy.replacedGenerated = replacedGenerated
+                return copy
+            }
+        }
+
+        private var storage: Storage
+
+        private mutating func makeUnique() {
+            if !isKnownUniquelyReferenced(&storage) { storage = storage.copy() }
+        }
+
+        var generated: GeneratedUsers? { storage.generated }
         /// Numbers of deleted generated users, ascending.
-        private var deletedNumbers: [Int] = []
-        private var replacedGenerated: [Int: StoredUser] = [:]
-        private var explicit: [StoredUser]
-        private var explicitSequences: [UInt64]
+        private var deletedNumbers: [Int] {
+            get { storage.deletedNumbers }
+            _modify { makeUnique(); yield &storage.deletedNumbers }
+        }
+        private var replacedGenerated: [Int: StoredUser] {
+            get { storage.replacedGenerated }
+            _modify { makeUnique(); yield &storage.replacedGenerated }
+        }
+        private var explicit: [StoredUser] {
+            get { storage.explicit }
+            _modify { makeUnique(); yield &storage.explicit }
+        }
+        private var explicitSequences: [UInt64] {
+            get { storage.explicitSequences }
+            _modify { makeUnique(); yield &storage.explicitSequences }
+        }
         /// Sequence by id for explicit users, including deleted ones, so a cursor naming a deleted user still resumes.
-        private var sequenceByID: [String: UInt64]
-        private var nextSequence: UInt64
+        private var sequenceByID: [String: UInt64] {
+            get { storage.sequenceByID }
+            _modify { makeUnique(); yield &storage.sequenceByID }
+        }
+        private var nextSequence: UInt64 {
+            get { storage.nextSequence }
+            _modify { makeUnique(); yield &storage.nextSequence }
+        }
         /// Ascending positions of removed users, kept in step with every change so PandaDoc's
         /// `show_removed=false` finds the n-th visible user by binary search, not a scan.
-        private var removedIndices: [Int]
+        private var removedIndices: [Int] {
+            get { storage.removedIndices }
+            _modify { makeUnique(); yield &storage.removedIndices }
+        }
 
         init(users: [StoredUser], generated: GeneratedUsers?) {
-            self.generated = generated
             let base = UInt64(generated?.count ?? 0)
-            explicit = users
-            explicitSequences = (0..<UInt64(users.count)).map { base + $0 + 1 }
-            nextSequence = base + UInt64(users.count) + 1
-            sequenceByID = Dictionary(users.enumerated().map { ($1.id, base + UInt64($0) + 1) }, uniquingKeysWith: { first, _ in first })
             let generatedCount = generated?.count ?? 0
-            removedIndices = (generated?.removedNumbers ?? []) + users.indices.filter { users[$0].isRemoved }.map { $0 + generatedCount }
+            storage = Storage(
+                generated: generated,
+                explicit: users,
+                explicitSequences: (0..<UInt64(users.count)).map { base + $0 + 1 },
+                sequenceByID: Dictionary(users.enumerated().map { ($1.id, base + UInt64($0) + 1) }, uniquingKeysWith: { first, _ in first }),
+                nextSequence: base + UInt64(users.count) + 1,
+                removedIndices: (generated?.removedNumbers ?? []) + users.indices.filter { users[$0].isRemoved }.map { $0 + generatedCount }
+            )
         }
 
         /// The users in list order, built on demand where generated.
@@ -97,6 +157,20 @@ public final class UserStore: Sendable {
                 return replacedGenerated[number] ?? generated.user(number)
             }
             return explicit[index - visibleGenerated]
+        }
+
+        /// Appends the stored JSON of the user at `index` without copying the whole user (hot path).
+        public func appendJSON(at index: Int, to writer: inout JSONWriter) {
+            if index >= visibleGenerated {
+                writer.raw(storage.explicit[index - visibleGenerated].json)
+            } else {
+                writer.raw(user(at: index).json)
+            }
+        }
+
+        /// The id of the user at `index`.
+        public func id(at index: Int) -> String {
+            index >= visibleGenerated ? explicit[index - visibleGenerated].id : user(at: index).id
         }
 
         /// The sequence number of a user, present or deleted.

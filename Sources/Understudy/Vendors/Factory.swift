@@ -140,13 +140,13 @@ public struct Factory: VendorAPI {
         writer.raw(#"{"users":["#)
         for (position, index) in indices.enumerated() {
             if position > 0 { writer.comma() }
-            writer.raw(users.users[index].json)
+            users.appendJSON(at: index, to: &writer)
         }
         writer.raw(#"],"pagination":{"hasMore":"#)
         writer.bool(hasMore)
         // Both keys are required; `nextCursor` is "null if no more pages" (docs).
         writer.raw(#","nextCursor":"#)
-        writer.optionalString(hasMore ? indices.last.map { users.users[$0].id } : nil)
+        writer.optionalString(hasMore ? indices.last.map { users.id(at: $0) } : nil)
         writer.raw("}}")
         return .json(.ok, writer.bytes)
     }

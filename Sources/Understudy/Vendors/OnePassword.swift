@@ -129,7 +129,7 @@ public struct OnePassword: VendorAPI {
         writer.raw(#"{"results":["#)
         for (position, index) in indices.enumerated() {
             if position > 0 { writer.comma() }
-            writer.raw(users.users[index].json)
+            users.appendJSON(at: index, to: &writer)
         }
         writer.raw("]")
         if hasMore, let last = indices.last {

@@ -93,12 +93,12 @@ public struct OpenAIAdmin: VendorAPI {
         writer.raw(#"{"object":"list","data":["#)
         for (position, index) in indices.enumerated() {
             if position > 0 { writer.comma() }
-            writer.raw(users.users[index].json)
+            users.appendJSON(at: index, to: &writer)
         }
         writer.raw(#"],"first_id":"#)
-        writer.optionalString(indices.first.map { users.users[$0].id })
+        writer.optionalString(indices.first.map { users.id(at: $0) })
         writer.raw(#","last_id":"#)
-        writer.optionalString(indices.last.map { users.users[$0].id })
+        writer.optionalString(indices.last.map { users.id(at: $0) })
         writer.raw(#","has_more":"#)
         writer.bool(hasMore)
         writer.raw("}")

@@ -131,7 +131,7 @@ public struct OpenPhone: VendorAPI {
         writer.raw(#"{"data":["#)
         for (position, index) in indices.enumerated() {
             if position > 0 { writer.comma() }
-            writer.raw(users.users[index].json)
+            users.appendJSON(at: index, to: &writer)
         }
         writer.raw(#"],"totalItems":"#)
         writer.int(users.count)

@@ -158,7 +158,7 @@ public struct PandaDoc: VendorAPI {
         writer.raw(#","results":["#)
         for (position, index) in indices.enumerated() {
             if position > 0 { writer.comma() }
-            writer.raw(users.users[index].json)
+            users.appendJSON(at: index, to: &writer)
         }
         writer.raw("]}")
         return .json(.ok, writer.bytes)

@@ -90,17 +90,17 @@ public struct VendorRequest: Sendable {
         let header = Self.trimmingSpaces(raw)
         guard !header.isEmpty else { return .missing }
         var credential = Substring(header)
-        var matchedScheme = ""
+        var canonical = header
         if schemes != [""] {
-            guard let space = header.firstIndex(of: " ") else { return .wrongScheme(header) }
+            guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")) else { return .wrongScheme(header) }
             let scheme = header[..<space]
-            let match = schemes.first { schemeIsCaseSensitive ? $0 == scheme : $0.lowercased() == scheme.lowercased() }
-            guard let match else { return .wrongScheme(header) }
-            matchedScheme = match
-            credential = header[header.index(after: space)...]
-            guard !credential.isEmpty, !credential.contains(" ") else { return .wrongScheme(header) }
+            guard let match = schemes.first(where: { $0 == scheme }) ?? (schemeIsCaseSensitive ? nil : schemes.first { $0.lowercased() == scheme.lowercased() })
+            else { return .wrongScheme(header) }
+            credential = header[header.utf8.index(after: space)...]
+            guard !credential.isEmpty, !credential.utf8.contains(UInt8(ascii: " ")) else { return .wrongScheme(header) }
+            // Seeds spell the scheme canonically; only a differently cased scheme needs rebuilding.
+            if match != scheme { canonical = "\(match) \(credential)" }
         }
-        let canonical = matchedScheme.isEmpty ? String(credential) : "\(matchedScheme) \(credential)"
         if let role = seed.role(forAuthorization: canonical) { return role == .admin ? .admin : .member }
         return acceptsAnyKey ? .admin : .unknownKey(String(credential))
     }

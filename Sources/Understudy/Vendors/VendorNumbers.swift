@@ -52,9 +52,15 @@ enum VendorNumbers {
         return z ^ (z >> 31)
     }
 
+    /// 16 lowercase hex digits, zero-padded.
     static func hex(_ value: UInt64) -> String {
-        let text = String(value, radix: 16)
-        return String(repeating: "0", count: 16 - text.count) + text
+        let digits: StaticString = "0123456789abcdef"
+        return String(unsafeUninitializedCapacity: 16) { buffer in
+            digits.withUTF8Buffer { table in
+                for position in 0..<16 { buffer[position] = table[Int(value >> (60 - 4 * UInt64(position)) & 0xF)] }
+            }
+            return 16
+        }
     }
 }
 
