@@ -1,5 +1,5 @@
 # Build stage: the Swift toolchain image, plus libnghttp2-dev as the design asks.
-FROM swift:6.0-bookworm AS build
+FROM swift:6.3-bookworm AS build
 RUN apt-get update \
  && apt-get install -y --no-install-recommends libnghttp2-dev \
  && rm -rf /var/lib/apt/lists/*

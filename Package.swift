@@ -8,7 +8,7 @@ let strictSettings: [SwiftSetting] = [
 
 let package = Package(
     name: "understudy",
-    platforms: [.macOS(.v14)],
+    platforms: [.macOS(.v15)],  // Synchronization.Mutex
     products: [
         .executable(name: "understudy", targets: ["UnderstudyCLI"]),
         .library(name: "Understudy", targets: ["Understudy"]),
