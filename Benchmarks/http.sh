@@ -7,6 +7,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 duration="${1:-5}"
 work=$(mktemp -d)
+chmod 755 "$work"  # nginx workers run as nobody
 pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; rm -rf "$work"; }
 trap cleanup EXIT
@@ -40,6 +41,8 @@ CONF
 taskset -c 0 nginx -c "$work/nginx.conf" &
 pids+=($!)
 sleep 0.3
+# Refuse to compare against an error page: nginx must serve the same 200 bytes.
+cmp -s <(curl -s -f http://127.0.0.1:18089/v1/organization/users) "$work/page.json" || { echo "nginx is not serving the page" >&2; exit 1; }
 nginx_worker=$(pgrep -P "${pids[-1]}" | head -n 1)
 server_pid=${pids[0]}
 

@@ -26,7 +26,12 @@ struct HTTPEncoder {
         _ response: HTTPResponse, bodyLength: Int, into buffer: inout [UInt8],
         keepAlive: Bool, requestVersion: HTTPVersion = .http11
     ) {
-        buffer.append(contentsOf: "HTTP/1.1 \(response.status.code) \(response.status.reasonPhrase)\r\nDate: ".utf8)
+        // Appended piecewise: string interpolation here would allocate on every response.
+        buffer.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendDecimal(response.status.code, to: &buffer)
+        buffer.append(UInt8(ascii: " "))
+        buffer.append(contentsOf: response.status.reasonPhrase.utf8)
+        buffer.append(contentsOf: "\r\nDate: ".utf8)
         buffer.append(contentsOf: dateCache.current())
         buffer.append(contentsOf: "\r\n".utf8)
         for field in response.headers {

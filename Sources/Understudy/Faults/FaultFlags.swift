@@ -20,13 +20,13 @@ public enum FaultFlags {
 
     /// The flags in `request` and the request as the vendor must see it (flags removed).
     public static func extract(from request: HTTPRequest) throws(InvalidFlag) -> (FaultEffect, HTTPRequest) {
-        let hasQueryFlags = request.query.contains { $0.name.hasPrefix("__") }
+        let hasQueryFlags = request.query.contains { $0.name.utf8.first == UInt8(ascii: "_") && $0.name.hasPrefix("__") }
+        // One cheap pass on the hot path: most requests carry no X-Understudy-* header at all.
+        let hasHeaderFlags = request.headers.contains { $0.name.utf8.count > 13 && $0.name.lowercased().hasPrefix("x-understudy-") }
+        guard hasQueryFlags || hasHeaderFlags else { return (FaultEffect(), request) }
         let headerStatus = request.headers["X-Understudy-Status"]
         let headerDelay = request.headers["X-Understudy-Delay"]
         let headerFault = request.headers["X-Understudy-Fault"]
-        guard hasQueryFlags || headerStatus != nil || headerDelay != nil || headerFault != nil else {
-            return (FaultEffect(), request)
-        }
         var effect = FaultEffect()
         if let value = request.queryValue("__status") ?? headerStatus { effect.status = try readStatus(value) }
         if let value = request.queryValue("__delay") ?? headerDelay { effect.delayMilliseconds = try readDelay(value, flag: "__delay") }

@@ -171,7 +171,7 @@ public struct OpenAIAdmin: VendorAPI {
         var response = response
         let count = requestCounter.next()
         response.headers.add(name: "openai-version", value: "2020-10-01")
-        response.headers.add(name: "x-request-id", value: "req_" + VendorNumbers.hex32(count))
+        response.headers.add(name: "x-request-id", value: VendorNumbers.hex32(count, prefix: "req_"))
         return response
     }
 

@@ -39,9 +39,23 @@ enum VendorNumbers {
         return VendorInteger(isNegative: isNegative, digits: trimmed.isEmpty ? "0" : trimmed)
     }
 
-    /// 32 lowercase hex digits derived from `counter` (deterministic, random-looking request ids).
-    static func hex32(_ counter: UInt64) -> String {
-        hex(splitMix64(counter)) + hex(splitMix64(counter ^ 0x9E37_79B9_7F4A_7C15))
+    /// `prefix` and 32 lowercase hex digits derived from `counter` (deterministic, random-looking
+    /// request ids), built in one allocation.
+    static func hex32(_ counter: UInt64, prefix: StaticString = "") -> String {
+        let digits: StaticString = "0123456789abcdef"
+        let words = (splitMix64(counter), splitMix64(counter ^ 0x9E37_79B9_7F4A_7C15))
+        return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 32) { buffer in
+            var position = 0
+            prefix.withUTF8Buffer { for byte in $0 { buffer[position] = byte; position += 1 } }
+            digits.withUTF8Buffer { table in
+                for nibble in 0..<32 {
+                    let word = nibble < 16 ? words.0 : words.1
+                    buffer[position] = table[Int(word >> (60 - 4 * UInt64(nibble % 16)) & 0xF)]
+                    position += 1
+                }
+            }
+            return position
+        }
     }
 
     /// SplitMix64's finaliser: a cheap bijective scramble.
@@ -50,17 +64,6 @@ enum VendorNumbers {
         z = (z ^ (z >> 30)) &* 0xBF58_476D_1CE4_E5B9
         z = (z ^ (z >> 27)) &* 0x94D0_49BB_1331_11EB
         return z ^ (z >> 31)
-    }
-
-    /// 16 lowercase hex digits, zero-padded.
-    static func hex(_ value: UInt64) -> String {
-        let digits: StaticString = "0123456789abcdef"
-        return String(unsafeUninitializedCapacity: 16) { buffer in
-            digits.withUTF8Buffer { table in
-                for position in 0..<16 { buffer[position] = table[Int(value >> (60 - 4 * UInt64(position)) & 0xF)] }
-            }
-            return 16
-        }
     }
 }
 
