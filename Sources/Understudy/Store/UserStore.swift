@@ -139,15 +139,7 @@ public final class UserStore: Sendable {
         /// Index of the user at `rank` (0-based) among those not removed, or `count` if fewer
         /// users are visible. O(log removedCount).
         public func index(ofUnremovedRank rank: Int) -> Int {
-            // `removedIndices[j] - j` counts the visible users before the j-th removed one (non-decreasing
-            // in j); every removed user with that count <= rank sits before the wanted one.
-            var low = 0
-            var high = removedIndices.count
-            while low < high {
-                let middle = (low + high) / 2
-                if removedIndices[middle] - middle <= rank { low = middle + 1 } else { high = middle }
-            }
-            return min(rank + low, count)
+            min(rank + removedIndices.countSkipped(before: rank), count)
         }
 
         /// The user at a list position.
@@ -207,13 +199,7 @@ public final class UserStore: Sendable {
 
         /// The generated user number at a list position: skips deleted numbers by binary search.
         private func number(atPosition position: Int) -> Int {
-            var low = 0
-            var high = deletedNumbers.count
-            while low < high {
-                let middle = (low + high) / 2
-                if deletedNumbers[middle] - middle <= position { low = middle + 1 } else { high = middle }
-            }
-            return position + low
+            position + deletedNumbers.countSkipped(before: position)
         }
 
         /// Up to `limit` users from `startIndex` on that pass `filter`.
@@ -286,6 +272,21 @@ public struct UserList: RandomAccessCollection, Sendable {
     public var startIndex: Int { 0 }
     public var endIndex: Int { snapshot.count }
     public subscript(position: Int) -> StoredUser { snapshot.user(at: position) }
+}
+
+extension Array where Element == Int {
+    /// For ascending positions skipped in a sequence (removed users, deleted numbers): how many of
+    /// them come before the `rank`-th element that is not skipped. `self[j] - j` counts the kept
+    /// elements before the j-th skipped one and never decreases, so this is a binary search.
+    func countSkipped(before rank: Int) -> Int {
+        var low = 0
+        var high = count
+        while low < high {
+            let middle = (low + high) / 2
+            if self[middle] - middle <= rank { low = middle + 1 } else { high = middle }
+        }
+        return low
+    }
 }
 
 extension Array {

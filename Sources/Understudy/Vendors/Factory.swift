@@ -22,8 +22,6 @@ public struct Factory: VendorAPI {
 
     public init() {}
 
-    // MARK: - Seeds
-
     // MARK: - Generated users
 
     /// WorkOS ids: `user_` + a 26-character ULID in Crockford base32 (vendor-notes/factory.md).
@@ -45,6 +43,8 @@ public struct Factory: VendorAPI {
         members.append(("metadata", .object(metadata)))
         return .object(members)
     }
+
+    // MARK: - Seeds
 
     public func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser {
         let fields = try SeedFields(object, path: path)

@@ -35,8 +35,6 @@ public struct OnePassword: VendorAPI {
 
     public init() {}
 
-    // MARK: - Seeds
-
     // MARK: - Generated users
 
     /// 26 characters of RFC 4648 base32, like the docs' `IR7VJHJ36JHINBFAD7V2T5MP3E`.
@@ -54,6 +52,8 @@ public struct OnePassword: VendorAPI {
             ("path", .string("accounts/\(account)/users/\(person.id)")),
         ])
     }
+
+    // MARK: - Seeds
 
     public func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser {
         let fields = try SeedFields(object, path: path)

@@ -29,8 +29,6 @@ public struct OpenPhone: VendorAPI {
 
     public init() {}
 
-    // MARK: - Seeds
-
     // MARK: - Generated users
 
     /// `US` + 8 alphanumerics, like the docs' `USu3X8sIB9` (vendor-notes/openphone.md §3).
@@ -53,6 +51,8 @@ public struct OpenPhone: VendorAPI {
             ("updatedAt", .string(SyntheticPerson.iso8601(person.later(by: 30_000_000)))),
         ])
     }
+
+    // MARK: - Seeds
 
     public func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser {
         let fields = try SeedFields(object, path: path)
