@@ -202,6 +202,36 @@ public final class UserStore: Sendable {
             position + deletedNumbers.countSkipped(before: position)
         }
 
+        /// Up to `limit` users from `startIndex` on whose (lowercased) email is in `emails`, found without
+        /// a scan of generated users: their emails carry their number (`name1234@domain`).
+        public func page(from startIndex: Int, limit: Int, emails: Set<String>) -> (indices: [Int], hasMore: Bool) {
+            var positions: [Int] = []
+            if let generated {
+                for email in emails {
+                    guard let number = Self.generatedNumber(inEmail: email), number < generated.count,
+                          !deletedNumbers.binarySearch(number)
+                    else { continue }
+                    let position = number - deletedNumbers.partitioningIndex { $0 >= number }
+                    if user(at: position).email == email { positions.append(position) }
+                }
+            }
+            for (offset, user) in storage.explicit.enumerated() where emails.contains(user.email) {
+                positions.append(visibleGenerated + offset)
+            }
+            positions.sort()
+            let wanted = positions.filter { $0 >= startIndex }
+            return (Array(wanted.prefix(limit)), wanted.count > limit)
+        }
+
+        /// The digits right before `@`, which generated emails end their local part with.
+        static func generatedNumber(inEmail email: String) -> Int? {
+            guard let at = email.utf8.firstIndex(of: UInt8(ascii: "@")) else { return nil }
+            let local = email.utf8[..<at]
+            let digits = local.reversed().prefix { $0 >= 48 && $0 <= 57 }
+            guard !digits.isEmpty, digits.count <= 12 else { return nil }
+            return digits.reversed().reduce(0) { $0 * 10 + Int($1 - 48) }
+        }
+
         /// Up to `limit` users from `startIndex` on that pass `filter`.
         /// - Returns: their indices and whether another matching user follows.
         public func page(

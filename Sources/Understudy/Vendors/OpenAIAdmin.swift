@@ -87,7 +87,7 @@ public struct OpenAIAdmin: VendorAPI {
         let emails = Set((request.http.queryValues("emails[]") + request.http.queryValues("emails")).map { $0.lowercased() })
         let (indices, hasMore) = emails.isEmpty
             ? users.page(from: start, limit: limit)
-            : users.page(from: start, limit: limit) { emails.contains($0.email) }
+            : users.page(from: start, limit: limit, emails: emails)
 
         var writer = JSONWriter(capacity: 96 + indices.count * 192)
         writer.raw(#"{"object":"list","data":["#)

@@ -48,6 +48,16 @@ struct GeneratedUsersTests {
         #expect(json["has_more"] == .bool(false))
     }
 
+    @Test func emailsFilter_findsGeneratedUsersWithoutAScan() throws {
+        let app = try app(["openai": 1_000_000])
+        let snapshot = try #require(app.store(for: "openai")).snapshot()
+        let wanted = [snapshot.user(at: 999_998), snapshot.user(at: 12)]
+        let json = try page(app, "?emails[]=\(wanted[0].email.uppercased())&emails[]=\(wanted[1].email)&emails[]=nobody42@example.com")
+        #expect(json["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [wanted[1].id, wanted[0].id])
+        let afterFirst = try page(app, "?emails[]=\(wanted[0].email)&emails[]=\(wanted[1].email)&after=\(wanted[1].id)")
+        #expect(afterFirst["data"]?.arrayValue?.compactMap { $0["id"]?.stringValue } == [wanted[0].id])
+    }
+
     @Test func sameSeed_sameBytes_otherSeed_otherUsers() throws {
         let first = try app(["openai": 500]).handle(.make("/v1/organization/users?limit=50", authorization: Self.openAI))
         let second = try app(["openai": 500]).handle(.make("/v1/organization/users?limit=50", authorization: Self.openAI))
