@@ -1,4 +1,7 @@
 import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
 import Testing
 
 /// Runs the real `understudy` binary, as a user (or CI job) would.
@@ -129,6 +132,74 @@ struct CommandLineTests {
             let second = try Data(contentsOf: again.appendingPathComponent("\(vendor).json"))
             #expect(first == second, "\(vendor) export is not deterministic")
         }
+    }
+
+    /// Starts `understudy serve --port 0 --ready-file … extra…`; returns the process and its base URL.
+    static func startServer(_ extra: [String]) throws -> (Process, String) {
+        let readyFile = try temporaryDirectory().appendingPathComponent("url").path
+        let process = Process()
+        process.executableURL = binary
+        process.arguments = ["serve", "--port", "0", "--ready-file", readyFile, "--log", "off"] + extra
+        process.standardOutput = Pipe()
+        try process.run()
+        var url = ""
+        for _ in 0..<500 where url.isEmpty {
+            url = (try? String(contentsOfFile: readyFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
+            usleep(10_000)
+        }
+        return (process, url)
+    }
+
+    static func status(_ url: String, authorization: String) async throws -> Int {
+        var request = URLRequest(url: URL(string: url)!)
+        request.setValue(authorization, forHTTPHeaderField: "Authorization")
+        let (_, response) = try await URLSession.shared.data(for: request)
+        return (response as? HTTPURLResponse)?.statusCode ?? -1
+    }
+
+    @Test func faultsFileAndAnyKey_workFromTheCommandLine() async throws {
+        let rules = try Self.temporaryDirectory().appendingPathComponent("faults.json")
+        try #"[{"vendor":"openai","status":503,"times":1}]"#.write(to: rules, atomically: true, encoding: .utf8)
+        let (process, url) = try Self.startServer(["--faults", rules.path, "--any-key"])
+        defer { process.terminate(); process.waitUntilExit() }
+        let users = url + "/v1/organization/users?limit=1"
+        #expect(try await Self.status(users, authorization: "Bearer whatever-you-like") == 503)
+        #expect(try await Self.status(users, authorization: "Bearer whatever-you-like") == 200)
+        #expect(try await Self.status(users, authorization: "Basic not-a-bearer") == 401)
+    }
+
+    @Test func ipv6Host_listensOnTheIPv6Loopback() async throws {
+        let (process, url) = try Self.startServer(["--host", "::1"])
+        defer { process.terminate(); process.waitUntilExit() }
+        #expect(url.hasPrefix("http://[::1]:"))
+        // URLSession on Linux rejects bracketed IPv6 hosts, so this speaks HTTP over an AF_INET6 socket.
+        let port = try #require(UInt16(url.split(separator: ":").last.map(String.init) ?? ""))
+        let fd = socket(AF_INET6, Int32(SOCK_STREAM.rawValue), 0)
+        defer { close(fd) }
+        var address = sockaddr_in6()
+        address.sin6_family = sa_family_t(AF_INET6)
+        address.sin6_port = port.bigEndian
+        address.sin6_addr = in6addr_loopback
+        let connected = withUnsafePointer(to: &address) {
+            $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in6>.size)) }
+        }
+        #expect(connected == 0)
+        let request = Array("GET /__admin/health HTTP/1.1\r\nHost: [::1]\r\nConnection: close\r\n\r\n".utf8)
+        #expect(send(fd, request, request.count, 0) == request.count)
+        var reply: [UInt8] = []
+        var chunk = [UInt8](repeating: 0, count: 1024)
+        while case let count = recv(fd, &chunk, chunk.count, 0), count > 0 { reply += chunk[..<count] }
+        let text = String(decoding: reply, as: UTF8.self)
+        #expect(text.hasPrefix("HTTP/1.1 200 OK"))
+        #expect(text.hasSuffix(#"{"status":"ok"}"#))
+    }
+
+    @Test func badFaultsFile_isAClearErrorAndExitOne() throws {
+        let rules = try Self.temporaryDirectory().appendingPathComponent("faults.json")
+        try #"[{"vendor":"openai","status":200}]"#.write(to: rules, atomically: true, encoding: .utf8)
+        let outcome = try Self.run(["serve", "--port", "0", "--faults", rules.path])
+        #expect(outcome.status == 1)
+        #expect(outcome.stderr == "understudy: bad --faults file \(rules.path): faults[0].status: expected an integer from 400 to 599\n")
     }
 
     @Test(arguments: [["serve", "--users", "openai=x"], ["serve", "--rate-limit", "nope=1/s"], ["serve", "--port", "70000"], ["serve", "--log", "xml"]])
