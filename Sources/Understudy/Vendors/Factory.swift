@@ -54,8 +54,8 @@ public struct Factory: VendorAPI {
         // The schema types these as plain, non-required strings: absent when unknown, never null (note §3).
         let firstName = try fields.optionalString("firstName")
         let lastName = try fields.optionalString("lastName")
-        let createdAt = try Self.timestamp(fields, "createdAt")
-        let lastSignInAt: String? = fields.value("lastSignInAt") == nil ? nil : try Self.timestamp(fields, "lastSignInAt")
+        let createdAt = try fields.timestamp("createdAt", format: "YYYY-MM-DDTHH:MM:SS.sssZ")
+        let lastSignInAt: String? = fields.value("lastSignInAt") == nil ? nil : try fields.timestamp("lastSignInAt", format: "YYYY-MM-DDTHH:MM:SS.sssZ")
         let metadata = try Self.metadata(fields)
         var writer = JSONWriter()
         writer.object { user in
@@ -82,19 +82,6 @@ public struct Factory: VendorAPI {
     }
 
     /// WorkOS timestamps are UTC with milliseconds, e.g. `2021-06-25T19:07:33.155Z` (note §3).
-    private static func timestamp(_ fields: SeedFields, _ key: String) throws(SeedError) -> String {
-        let text = try fields.string(key)
-        let shape = Array("dddd-dd-ddTdd:dd:dd.dddZ".utf8)
-        let bytes = Array(text.utf8)
-        let matches = bytes.count == shape.count && zip(bytes, shape).allSatisfy { byte, expected in
-            expected == UInt8(ascii: "d") ? (48...57).contains(byte) : byte == expected
-        }
-        guard matches else {
-            throw SeedError(path: "\(fields.path).\(key)", problem: "'\(text)' is not YYYY-MM-DDTHH:MM:SS.sssZ")
-        }
-        return text
-    }
-
     /// `metadata` is required, an object of strings (docs: `additionalProperties: {type: string}`), `{}` when empty.
     private static func metadata(_ fields: SeedFields) throws(SeedError) -> JSONValue {
         guard let value = fields.value("metadata") else {

@@ -66,10 +66,8 @@ public struct OnePassword: VendorAPI {
         let email = try fields.string("email")
         let displayName = try fields.string("display_name")
         let state = try fields.oneOf("state", ["ACTIVE", "SUSPENDED"])
-        let createTime = try fields.string("create_time")
-        guard Self.isRFC3339Seconds(createTime) else {
-            throw SeedError(path: "\(path).create_time", problem: "'\(createTime)' is not RFC 3339 UTC seconds (YYYY-MM-DDTHH:MM:SSZ)")
-        }
+        // RFC 3339 in UTC with whole seconds, as the docs' examples.
+        let createTime = try fields.timestamp("create_time", format: "YYYY-MM-DDTHH:MM:SSZ")
         let userPath = try fields.string("path")
         let parts = userPath.split(separator: "/", omittingEmptySubsequences: false)
         guard parts.count == 4, parts[0] == "accounts", !parts[1].isEmpty, parts[2] == "users", parts[3] == id else {
@@ -85,15 +83,6 @@ public struct OnePassword: VendorAPI {
             user.string("path", userPath)
         }
         return StoredUser(id: id, email: email.lowercased(), json: writer.bytes, isSuspended: state == "SUSPENDED")
-    }
-
-    static func isRFC3339Seconds(_ text: String) -> Bool {
-        let bytes = Array(text.utf8)
-        let shape = Array("dddd-dd-ddTdd:dd:ddZ".utf8)
-        guard bytes.count == shape.count else { return false }
-        return zip(bytes, shape).allSatisfy { byte, pattern in
-            pattern == UInt8(ascii: "d") ? (48...57).contains(byte) : byte == pattern
-        }
     }
 
     // MARK: - List users

@@ -67,8 +67,8 @@ public struct OpenPhone: VendorAPI {
         let lastName = try fields.nullableString("lastName")
         let pictureUrl = try fields.nullableString("pictureUrl")
         let role = try fields.oneOf("role", ["owner", "admin", "member"])
-        let createdAt = try Self.timestamp(fields, "createdAt")
-        let updatedAt = try Self.timestamp(fields, "updatedAt")
+        let createdAt = try fields.timestamp("createdAt", format: "YYYY-MM-DDTHH:MM:SSZ")
+        let updatedAt = try fields.timestamp("updatedAt", format: "YYYY-MM-DDTHH:MM:SSZ")
         var writer = JSONWriter()
         writer.object { user in
             user.string("id", id)
@@ -84,19 +84,6 @@ public struct OpenPhone: VendorAPI {
     }
 
     /// The docs' examples (`2022-01-01T00:00:00Z`) have whole seconds and a `Z`; seeds must match.
-    private static func timestamp(_ fields: SeedFields, _ key: String) throws(SeedError) -> String {
-        let text = try fields.string(key)
-        let shape = Array("dddd-dd-ddTdd:dd:ddZ".utf8)
-        let bytes = Array(text.utf8)
-        let matches = bytes.count == shape.count && zip(bytes, shape).allSatisfy { byte, expected in
-            expected == UInt8(ascii: "d") ? (48...57).contains(byte) : byte == expected
-        }
-        guard matches else {
-            throw SeedError(path: "\(fields.path).\(key)", problem: "'\(text)' is not YYYY-MM-DDTHH:MM:SSZ")
-        }
-        return text
-    }
-
     // MARK: - List users
 
     public func listUsers(_ request: VendorRequest) -> HTTPResponse {

@@ -69,6 +69,20 @@ public struct SeedFields {
         return text
     }
 
+    /// A UTC timestamp string in exactly `format`, where `YYYY-MM-DDTHH:MM:SS` and `sss` stand for digits
+    /// (e.g. `YYYY-MM-DDTHH:MM:SSZ` or `YYYY-MM-DDTHH:MM:SS.sssZ`).
+    public func timestamp(_ key: String, format: String) throws(SeedError) -> String {
+        let text = try string(key)
+        let placeholders = Set("YMDHSs".utf8)
+        let bytes = Array(text.utf8)
+        let shape = Array(format.utf8)
+        let matches = bytes.count == shape.count && zip(bytes, shape).allSatisfy { byte, expected in
+            placeholders.contains(expected) ? (48...57).contains(byte) : byte == expected
+        }
+        guard matches else { throw SeedError(path: "\(path).\(key)", problem: "'\(text)' is not \(format)") }
+        return text
+    }
+
     /// Rejects keys outside `allowed`, so a typo in a seed file is caught instead of ignored.
     public func rejectUnknownKeys(_ allowed: [String]) throws(SeedError) {
         for (key, _) in object where !allowed.contains(key) {
