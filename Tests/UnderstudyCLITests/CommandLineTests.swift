@@ -62,19 +62,7 @@ struct CommandLineTests {
     }
 
     @Test func serve_printsOneReadyLineWritesTheReadyFileAndExitsZeroOnSIGTERM() throws {
-        let directory = try Self.temporaryDirectory()
-        let readyFile = directory.appendingPathComponent("url").path
-        let process = Process()
-        process.executableURL = Self.binary
-        process.arguments = ["serve", "--port", "0", "--ready-file", readyFile, "--log", "off"]
-        let out = Pipe()
-        process.standardOutput = out
-        try process.run()
-        var url = ""
-        for _ in 0..<500 where url.isEmpty {
-            url = (try? String(contentsOfFile: readyFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            usleep(10_000)
-        }
+        let (process, url, out) = try Self.startServer([])
         #expect(url.hasPrefix("http://127.0.0.1:"))
         let health = try Data(contentsOf: URL(string: url + "/__admin/health")!)
         #expect(String(decoding: health, as: UTF8.self) == #"{"status":"ok"}"#)
@@ -86,19 +74,8 @@ struct CommandLineTests {
     }
 
     @Test func portInUse_isOneLineOnStderrAndExitOne() throws {
-        let directory = try Self.temporaryDirectory()
-        let readyFile = directory.appendingPathComponent("url").path
-        let first = Process()
-        first.executableURL = Self.binary
-        first.arguments = ["serve", "--port", "0", "--ready-file", readyFile, "--log", "off"]
-        first.standardOutput = Pipe()
-        try first.run()
+        let (first, url, _) = try Self.startServer([])
         defer { first.terminate(); first.waitUntilExit() }
-        var url = ""
-        for _ in 0..<500 where url.isEmpty {
-            url = (try? String(contentsOfFile: readyFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
-            usleep(10_000)
-        }
         let port = try #require(url.split(separator: ":").last.map(String.init))
         let second = try Self.run(["serve", "--port", port])
         #expect(second.status == 1)
@@ -134,20 +111,21 @@ struct CommandLineTests {
         }
     }
 
-    /// Starts `understudy serve --port 0 --ready-file … extra…`; returns the process and its base URL.
-    static func startServer(_ extra: [String]) throws -> (Process, String) {
+    /// Starts `understudy serve --port 0 --ready-file … extra…`; returns the process, its base URL and stdout.
+    static func startServer(_ extra: [String]) throws -> (Process, String, Pipe) {
         let readyFile = try temporaryDirectory().appendingPathComponent("url").path
         let process = Process()
         process.executableURL = binary
         process.arguments = ["serve", "--port", "0", "--ready-file", readyFile, "--log", "off"] + extra
-        process.standardOutput = Pipe()
+        let out = Pipe()
+        process.standardOutput = out
         try process.run()
         var url = ""
         for _ in 0..<500 where url.isEmpty {
             url = (try? String(contentsOfFile: readyFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""
             usleep(10_000)
         }
-        return (process, url)
+        return (process, url, out)
     }
 
     static func status(_ url: String, authorization: String) async throws -> Int {
@@ -160,7 +138,7 @@ struct CommandLineTests {
     @Test func faultsFileAndAnyKey_workFromTheCommandLine() async throws {
         let rules = try Self.temporaryDirectory().appendingPathComponent("faults.json")
         try #"[{"vendor":"openai","status":503,"times":1}]"#.write(to: rules, atomically: true, encoding: .utf8)
-        let (process, url) = try Self.startServer(["--faults", rules.path, "--any-key"])
+        let (process, url, _) = try Self.startServer(["--faults", rules.path, "--any-key"])
         defer { process.terminate(); process.waitUntilExit() }
         let users = url + "/v1/organization/users?limit=1"
         #expect(try await Self.status(users, authorization: "Bearer whatever-you-like") == 503)
@@ -169,7 +147,7 @@ struct CommandLineTests {
     }
 
     @Test func ipv6Host_listensOnTheIPv6Loopback() async throws {
-        let (process, url) = try Self.startServer(["--host", "::1"])
+        let (process, url, _) = try Self.startServer(["--host", "::1"])
         defer { process.terminate(); process.waitUntilExit() }
         #expect(url.hasPrefix("http://[::1]:"))
         // URLSession on Linux rejects bracketed IPv6 hosts, so this speaks HTTP over an AF_INET6 socket.
