@@ -20,6 +20,7 @@ failing example replays identically while Hypothesis shrinks it):
 from __future__ import annotations
 
 import json
+import os
 import zlib
 from urllib.parse import urlsplit
 
@@ -44,7 +45,7 @@ CHECKS = [
     response_headers_conformance,
 ]
 
-MAX_EXAMPLES = 60
+MAX_EXAMPLES = int(os.environ.get("SCHEMATHESIS_MAX_EXAMPLES", "60"))
 
 
 def _bit(case, salt: str) -> bool:
