@@ -11,7 +11,7 @@ public struct HTTPResponse: Sendable {
     /// Close the connection after this response even if the client wants keep-alive.
     public var closesConnection: Bool
     /// Fields for the access log and journal (`vendor`, `fault`, …); the wire never sees them.
-    public var logMetadata: [String: String] = [:]
+    public var logMetadata = HTTPLogMetadata()
 
     /// Ways to deliver a response, including the broken ones a client must survive.
     public enum Delivery: Sendable, Equatable {
@@ -41,6 +41,7 @@ public struct HTTPResponse: Sendable {
     ) {
         self.status = status
         self.headers = headers
+        if headers.isEmpty { self.headers.reserveCapacity(4) }  // vendors add a few headers after this
         if let contentType, headers["Content-Type"] == nil {
             self.headers.add(name: "Content-Type", value: contentType)
         }

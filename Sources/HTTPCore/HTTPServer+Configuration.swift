@@ -40,11 +40,11 @@ public struct HTTPExchange: Sendable {
     /// From the request being decoded to its response being handed to the kernel.
     public var durationNanoseconds: UInt64
     /// Free-form fields the handler attached to the response (`vendor`, `fault`, …).
-    public var metadata: [String: String]
+    public var metadata: HTTPLogMetadata
 
     public init(
         connectionID: UInt64, request: HTTPRequest?, status: HTTPStatus, delivery: HTTPResponse.Delivery,
-        durationNanoseconds: UInt64, metadata: [String: String]
+        durationNanoseconds: UInt64, metadata: HTTPLogMetadata
     ) {
         self.connectionID = connectionID
         self.request = request

@@ -193,14 +193,14 @@ public final class UnderstudyApp: HTTPHandler {
     ) -> HTTPResponse {
         let vendor = vendors[index]
         let flags: FaultEffect
-        let cleaned: HTTPRequest
-        do { (flags, cleaned) = try FaultFlags.extract(from: request) } catch {
+        let stripped: HTTPRequest?
+        do { (flags, stripped) = try FaultFlags.extract(from: request) } catch {
             var response = AdminResponses.error(.badRequest, error.message)
             response.logMetadata["vendor"] = vendor.id
             return response
         }
         let effect = flags.merged(over: faults.effect(vendor: vendor.id, path: vendorPath))
-        let forVendor = vendorRequest(cleaned, index, parameters, vendorPath)
+        let forVendor = vendorRequest(stripped ?? request, index, parameters, vendorPath)
         var response: HTTPResponse
         if let status = effect.status {
             response = vendor.errorResponse(status: HTTPStatus(code: status), request: forVendor)

@@ -18,12 +18,13 @@ public enum FaultFlags {
     static let delayAccepted = "a duration such as 250, 250ms or 2s (at most 600s)"
     static let faultAccepted = FaultEffect.Kind.allCases.map(\.rawValue).joined(separator: ", ")
 
-    /// The flags in `request` and the request as the vendor must see it (flags removed).
-    public static func extract(from request: HTTPRequest) throws(InvalidFlag) -> (FaultEffect, HTTPRequest) {
+    /// The flags in `request`, and the request as the vendor must see it when query flags had to be
+    /// removed (`nil` when the request can go to the vendor as it is, which spares a copy).
+    public static func extract(from request: HTTPRequest) throws(InvalidFlag) -> (FaultEffect, HTTPRequest?) {
         let hasQueryFlags = request.query.contains { $0.name.utf8.first == UInt8(ascii: "_") && $0.name.hasPrefix("__") }
         // One cheap pass on the hot path: most requests carry no X-Understudy-* header at all.
         let hasHeaderFlags = request.headers.contains { $0.name.utf8.count > 13 && $0.name.lowercased().hasPrefix("x-understudy-") }
-        guard hasQueryFlags || hasHeaderFlags else { return (FaultEffect(), request) }
+        guard hasQueryFlags || hasHeaderFlags else { return (FaultEffect(), nil) }
         let headerStatus = request.headers["X-Understudy-Status"]
         let headerDelay = request.headers["X-Understudy-Delay"]
         let headerFault = request.headers["X-Understudy-Fault"]
@@ -39,7 +40,7 @@ public enum FaultFlags {
         for item in request.query where item.name.hasPrefix("__") && !["__status", "__delay", "__fault"].contains(item.name) {
             throw InvalidFlag(flag: item.name, value: item.value, accepted: "a known flag: __status, __delay, __fault")
         }
-        return (effect, hasQueryFlags ? strippingFlags(from: request) : request)
+        return (effect, hasQueryFlags ? strippingFlags(from: request) : nil)
     }
 
     static func readStatus(_ value: String) throws(InvalidFlag) -> Int {

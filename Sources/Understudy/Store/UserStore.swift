@@ -232,10 +232,17 @@ public final class UserStore: Sendable {
             return digits.reversed().reduce(0) { $0 * 10 + Int($1 - 48) }
         }
 
+        /// Up to `limit` users from `startIndex` on: a range, with no user built or copied.
+        public func page(from startIndex: Int, limit: Int) -> (indices: [Int], hasMore: Bool) {
+            let start = min(max(startIndex, 0), count)
+            let end = min(start + max(limit, 0), count)
+            return (Array(start..<end), end < count)
+        }
+
         /// Up to `limit` users from `startIndex` on that pass `filter`.
         /// - Returns: their indices and whether another matching user follows.
         public func page(
-            from startIndex: Int, limit: Int, where filter: (StoredUser) -> Bool = { _ in true }
+            from startIndex: Int, limit: Int, where filter: (StoredUser) -> Bool
         ) -> (indices: [Int], hasMore: Bool) {
             var indices: [Int] = []
             indices.reserveCapacity(min(limit, 128))
