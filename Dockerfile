@@ -18,8 +18,6 @@ RUN apt-get update \
  && apt-get install -y --no-install-recommends ca-certificates \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/understudy /usr/local/bin/understudy
-# The Swift runtime's crash backtracer costs ~6 ms at every start; a test double restarts often.
-ENV SWIFT_BACKTRACE=enable=no
 EXPOSE 8080
 USER nobody
 ENTRYPOINT ["understudy"]

@@ -45,5 +45,4 @@ report() { # name url command…
 echo "median of $runs runs (curl polling loop included in every figure)"
 report "nginx (1 worker)" "http://127.0.0.1:18091/" nginx -c "$work/nginx.conf"
 report "understudy serve (embedded seeds)" "http://127.0.0.1:18092/v1/organization/users?limit=1" "$bin" serve --port 18092 --log off
-report "understudy serve, SWIFT_BACKTRACE=enable=no" "http://127.0.0.1:18094/v1/organization/users?limit=1" env SWIFT_BACKTRACE=enable=no "$bin" serve --port 18094 --log off
 report "understudy serve --users 1000000 (x5 vendors)" "http://127.0.0.1:18093/v1/organization/users?limit=1" "$bin" serve --port 18093 --log off --users 1000000 --seed 42
