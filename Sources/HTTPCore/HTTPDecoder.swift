@@ -99,7 +99,7 @@ public struct HTTPDecoder: Sendable {
         let framing = try readFraming(headers, version: version)
         if version == .http11 {
             // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without exactly one Host.
-            guard headers.values(for: "Host").count == 1 else { throw .malformed("missing or repeated Host header") }
+            guard headers.count(of: "Host") == 1 else { throw .malformed("missing or repeated Host header") }
         }
         return Head(method: method, target: try normalizedTarget(target), version: version, headers: headers, framing: framing)
     }

@@ -55,21 +55,51 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
         return nil
     }
 
-    /// Every value for `name`, in order.
+    /// Every value for `name`, in order (no allocation when there is none: the common case).
     public func values(for name: String) -> [String] {
-        fields.filter { $0.name.isEqualIgnoringASCIICase(name) }.map(\.value)
+        var values: [String] = []
+        for field in fields where field.name.isEqualIgnoringASCIICase(name) { values.append(field.value) }
+        return values
+    }
+
+    /// How many fields are named `name`.
+    public func count(of name: String) -> Int {
+        var count = 0
+        for field in fields where field.name.isEqualIgnoringASCIICase(name) { count += 1 }
+        return count
     }
 
     /// Comma-separated tokens across every field of `name`, lowercased and trimmed (e.g. `Connection`).
     public func tokens(for name: String) -> [String] {
-        values(for: name).flatMap { $0.split(separator: ",") }
+        let values = values(for: name)
+        guard !values.isEmpty else { return [] }
+        return values.flatMap { $0.split(separator: ",") }
             .map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
             .filter { !$0.isEmpty }
     }
 }
 
+extension String {
+    /// ASCII-only case-insensitive comparison: header names are tokens, so Unicode folding would be
+    /// wrong and slow. Compares contiguous UTF-8 directly (header lookups run several times a request).
+    func isEqualIgnoringASCIICase(_ other: String) -> Bool {
+        guard utf8.count == other.utf8.count else { return false }
+        let fast = utf8.withContiguousStorageIfAvailable { lhs in
+            other.utf8.withContiguousStorageIfAvailable { rhs -> Bool in
+                for index in 0..<lhs.count where lhs[index] != rhs[index] {
+                    let folded = lhs[index] | 0x20
+                    guard folded == rhs[index] | 0x20, folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else { return false }
+                }
+                return true
+            }
+        }
+        if let result = fast ?? nil { return result }
+        return Substring(self).isEqualIgnoringASCIICase(Substring(other))
+    }
+}
+
 extension StringProtocol {
-    /// ASCII-only case-insensitive comparison: header names are tokens, so Unicode folding would be wrong and slow.
+    /// ASCII-only case-insensitive comparison for substrings (see the `String` overload).
     func isEqualIgnoringASCIICase(_ other: some StringProtocol) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         var lhs = utf8.makeIterator()

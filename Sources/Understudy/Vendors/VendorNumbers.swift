@@ -10,7 +10,7 @@ struct VendorInteger {
     /// The value as sent, canonicalised (`007` → `7`, `-0` → `0`).
     var canonical: String { isNegative && digits != "0" ? "-\(digits)" : String(digits) }
 
-    var int: Int? { Int(canonical) }
+    var int: Int? { isNegative ? Int(canonical) : Int(digits) }
 
     func isAbove(_ bound: Int) -> Bool {
         if isNegative { return false }
@@ -31,6 +31,11 @@ struct VendorInteger {
 enum VendorNumbers {
     /// Parses `^-?[0-9]+$`; anything else (spaces, `+`, decimals, exponents) is `nil`.
     static func integer(_ text: String) -> VendorInteger? {
+        // Fast path for the usual short positive value (`limit=10`).
+        let utf8 = text.utf8
+        if utf8.count <= 4, let first = utf8.first, first >= 49, first <= 57, utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }) {
+            return VendorInteger(isNegative: false, digits: Substring(text))
+        }
         var body = Substring(text)
         let isNegative = body.first == "-"
         if isNegative { body = body.dropFirst() }
