@@ -1,6 +1,7 @@
 import ArgumentParser
 import Dispatch
 import HTTPCore
+import Understudy
 import Synchronization
 #if canImport(Glibc)
 import Glibc
@@ -62,17 +63,9 @@ final class AccessLog: @unchecked Sendable {
 
     static func jsonLine(_ exchange: HTTPExchange) -> String {
         func quoted(_ text: String) -> String {
-            var escaped = "\""
-            for scalar in text.unicodeScalars {
-                switch scalar {
-                case "\"": escaped += "\\\""
-                case "\\": escaped += "\\\\"
-                case "\n": escaped += "\\n"
-                case _ where scalar.value < 0x20: escaped += "\\u00" + String(scalar.value, radix: 16).leftPadded(to: 2)
-                default: escaped.unicodeScalars.append(scalar)
-                }
-            }
-            return escaped + "\""
+            var writer = JSONWriter(capacity: text.utf8.count + 2)
+            writer.string(text)
+            return String(decoding: writer.bytes, as: UTF8.self)
         }
         var fields = [
             "\"time\":\(quoted(timestamp()))",
@@ -94,21 +87,10 @@ final class AccessLog: @unchecked Sendable {
         return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 
-    /// UTC ISO 8601 with milliseconds, without Foundation.
+    /// UTC ISO 8601 with milliseconds.
     static func timestamp() -> String {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
-        var seconds = now.tv_sec
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String { String(value).leftPadded(to: width) }
-        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(now.tv_nsec / 1_000_000), 3))Z"
-    }
-}
-
-extension String {
-    func leftPadded(to width: Int) -> String {
-        count >= width ? self : String(repeating: "0", count: width - count) + self
+        return ISO8601.format(seconds: Int(now.tv_sec), milliseconds: Int(now.tv_nsec / 1_000_000))
     }
 }

@@ -109,14 +109,6 @@ public final class RequestJournal: Sendable {
     }
 
     static func isoTime(_ unixMilliseconds: Int64) -> String {
-        var seconds = time_t(unixMilliseconds / 1000)
-        var parts = tm()
-        gmtime_r(&seconds, &parts)
-        func pad(_ value: Int32, _ width: Int) -> String {
-            let text = String(value)
-            return String(repeating: "0", count: max(0, width - text.count)) + text
-        }
-        return "\(parts.tm_year + 1900)-\(pad(parts.tm_mon + 1, 2))-\(pad(parts.tm_mday, 2))T"
-            + "\(pad(parts.tm_hour, 2)):\(pad(parts.tm_min, 2)):\(pad(parts.tm_sec, 2)).\(pad(Int32(unixMilliseconds % 1000), 3))Z"
+        ISO8601.format(seconds: Int(unixMilliseconds / 1000), milliseconds: Int(unixMilliseconds % 1000))
     }
 }

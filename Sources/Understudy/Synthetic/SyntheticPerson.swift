@@ -53,24 +53,9 @@ public struct SyntheticPerson: Sendable {
     /// `createdAt` plus up to `maxSeconds`, for update or last-sign-in times.
     public mutating func later(by maxSeconds: Int) -> Int { isCreatedNow ? createdAt : createdAt + 1 + next(maxSeconds) }
 
-    /// `YYYY-MM-DDTHH:MM:SSZ` for unix seconds.
+    /// `YYYY-MM-DDTHH:MM:SSZ` (or with `.mmm`) for unix seconds.
     public static func iso8601(_ seconds: Int, milliseconds: Int? = nil) -> String {
-        var days = seconds / 86_400
-        let secondsOfDay = seconds % 86_400
-        // Civil-from-days (Howard Hinnant), valid for the proleptic Gregorian calendar.
-        days += 719_468
-        let era = days / 146_097
-        let dayOfEra = days - era * 146_097
-        let yearOfEra = (dayOfEra - dayOfEra / 1460 + dayOfEra / 36_524 - dayOfEra / 146_096) / 365
-        let dayOfYear = dayOfEra - (365 * yearOfEra + yearOfEra / 4 - yearOfEra / 100)
-        let monthIndex = (5 * dayOfYear + 2) / 153
-        let day = dayOfYear - (153 * monthIndex + 2) / 5 + 1
-        let month = monthIndex < 10 ? monthIndex + 3 : monthIndex - 9
-        let year = yearOfEra + era * 400 + (month <= 2 ? 1 : 0)
-        func two(_ value: Int) -> String { value < 10 ? "0\(value)" : "\(value)" }
-        var text = "\(year)-\(two(month))-\(two(day))T\(two(secondsOfDay / 3600)):\(two(secondsOfDay / 60 % 60)):\(two(secondsOfDay % 60))"
-        if let milliseconds { text += "." + String(1000 + milliseconds % 1000).dropFirst() }
-        return text + "Z"
+        ISO8601.format(seconds: seconds, milliseconds: milliseconds)
     }
 
     static let firstNames = [
