@@ -24,13 +24,15 @@ extension UnderstudyApp {
         let (members, removed) = try splitMeta(body)
         var template: JSONValue
         var attempt = 0
+        var taken: Bool
         repeat {
             // Runtime users get numbers far above any generated block, from their own seed.
             let number = Int(runtimeUserCounter.next()) + 100_000_000_000
             var person = SyntheticPerson(number: number, seed: 0xADD_ED05E7, idFormat: vendor.syntheticIDFormat, count: 1, createdAt: Self.unixNow())
             template = vendor.syntheticUser(&person, seed: seeds[index])
+            taken = stores[index].snapshot().contains(id: person.id)
             attempt += 1
-        } while stores[index].snapshot().contains(id: template.members.first { $0.0 == "id" || $0.0 == "user_id" }?.1.stringValue ?? "") && attempt < 8
+        } while taken && attempt < 8
         var user = try validated(vendor, merging: members, over: template)
         user.isRemoved = removed ?? false
         guard stores[index].append(user) else {
