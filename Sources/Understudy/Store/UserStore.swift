@@ -208,10 +208,10 @@ public final class UserStore: Sendable {
             var positions: [Int] = []
             if let generated {
                 for email in emails {
-                    guard let number = Self.generatedNumber(inEmail: email), number < generated.count,
-                          !deletedNumbers.binarySearch(number)
-                    else { continue }
-                    let position = number - deletedNumbers.partitioningIndex { $0 >= number }
+                    guard let number = Self.generatedNumber(inEmail: email), number < generated.count else { continue }
+                    let deletedBefore = deletedNumbers.partitioningIndex { $0 >= number }
+                    guard deletedBefore == deletedNumbers.count || deletedNumbers[deletedBefore] != number else { continue }
+                    let position = number - deletedBefore
                     if user(at: position).email == email { positions.append(position) }
                 }
             }
