@@ -22,6 +22,8 @@ extension UnderstudyServer {
         public var journalSize: Int
         /// When set, `/__admin/*` requires `Authorization: Bearer <adminToken>`.
         public var adminToken: String?
+        /// Lifetime in seconds of OAuth access tokens the vendors mint (`serve --token-ttl`; 1Password: 900).
+        public var tokenTTL: Int
         public var logger: Logger
         /// Called once per answered request on the event loop (access log).
         public var onResponse: (@Sendable (HTTPExchange) -> Void)?
@@ -37,6 +39,7 @@ extension UnderstudyServer {
             rateLimits: [String: RateLimit] = [:],
             journalSize: Int = 10_000,
             adminToken: String? = nil,
+            tokenTTL: Int = 900,
             logger: Logger = Logger(label: "understudy"),
             onResponse: (@Sendable (HTTPExchange) -> Void)? = nil
         ) {
@@ -50,6 +53,7 @@ extension UnderstudyServer {
             self.rateLimits = rateLimits
             self.journalSize = journalSize
             self.adminToken = adminToken
+            self.tokenTTL = tokenTTL
             self.logger = logger
             self.onResponse = onResponse
         }

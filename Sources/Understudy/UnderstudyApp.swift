@@ -4,9 +4,10 @@ public import HTTPCore
 /// It can run behind ``UnderstudyServer`` or be called directly in tests (no socket).
 public final class UnderstudyApp: HTTPHandler {
     enum Target: Sendable {
-        case listUsers(vendor: Int, prefixed: Bool)
+        case vendor(Int, operation: Int, prefixed: Bool)
         case health
         case spec
+        case versionSpec
         case vendors
         case listFaults
         case armFault
@@ -21,9 +22,8 @@ public final class UnderstudyApp: HTTPHandler {
         case reset
     }
 
-    let vendors: [any VendorAPI]
-    let seeds: [VendorSeed]
-    let stores: [UserStore]
+    /// Every vendor with its seed, store and state, in registry order.
+    public let records: [VendorRecord]
     let acceptsAnyKey: Bool
     /// Faults armed through the admin API or `serve --faults`.
     public let faults = FaultBook()
@@ -37,27 +37,32 @@ public final class UnderstudyApp: HTTPHandler {
 
     /// Loads every vendor's seeds (embedded, or from `configuration.seedsDirectory`).
     public init(configuration: UnderstudyServer.Configuration = .init(), vendors: [any VendorAPI] = VendorRegistry.all) throws {
-        var seeds: [VendorSeed] = []
+        let context = VendorContext(tokenTTL: configuration.tokenTTL, acceptsAnyKey: configuration.acceptsAnyKey)
+        var records: [VendorRecord] = []
         for vendor in vendors {
             let (text, file) = try SeedSource.text(for: vendor.id, directory: configuration.seedsDirectory)
-            seeds.append(try VendorSeed.read(text, file: file, vendor: vendor))
-        }
-        self.vendors = vendors
-        self.seeds = seeds
-        var stores: [UserStore] = []
-        for (vendor, seed) in zip(vendors, seeds) {
+            let seed = try VendorSeed.read(text, file: file, vendor: vendor)
+            let store: UserStore
             if let generation = configuration.generation, let count = generation.counts[vendor.id] {
                 let generated = try vendor.makeGeneratedUsers(count: count, seed: generation.seed, vendorSeed: seed)
-                stores.append(UserStore(users: [], generated: generated))
+                store = UserStore(users: [], generated: generated)
             } else {
-                stores.append(UserStore(users: seed.users))
+                store = UserStore(users: seed.users)
             }
+            let state: (any VendorState)?
+            do { state = try vendor.makeState(seed: seed, context: context) } catch {
+                var located = error
+                located.file = file
+                throw located
+            }
+            records.append(VendorRecord(api: vendor, seed: seed, store: store, state: state))
         }
-        self.stores = stores
+        self.records = records
         acceptsAnyKey = configuration.acceptsAnyKey
         var router = Router<Target>()
         router.add("GET", "/__admin/health", .health)
         router.add("GET", "/__admin/specs/{vendor}", .spec)
+        router.add("GET", "/__admin/specs/{vendor}/{version}", .versionSpec)
         router.add("GET", "/__admin/vendors", .vendors)
         router.add("GET", "/__admin/faults", .listFaults)
         router.add("POST", "/__admin/faults", .armFault)
@@ -70,9 +75,11 @@ public final class UnderstudyApp: HTTPHandler {
         router.add("GET", "/__admin/requests", .listRequests)
         router.add("DELETE", "/__admin/requests", .clearRequests)
         router.add("POST", "/__admin/reset", .reset)
-        for (index, vendor) in vendors.enumerated() {
-            router.add("GET", vendor.listPath, .listUsers(vendor: index, prefixed: false))
-            router.add("GET", "/\(vendor.id)\(vendor.listPath)", .listUsers(vendor: index, prefixed: true))
+        for (index, record) in records.enumerated() {
+            for (number, operation) in record.operations.enumerated() {
+                router.add(operation.method, operation.path, .vendor(index, operation: number, prefixed: false))
+                router.add(operation.method, "/\(record.id)\(operation.path)", .vendor(index, operation: number, prefixed: true))
+            }
         }
         self.router = router
         journal = RequestJournal(capacity: configuration.journalSize)
@@ -82,8 +89,12 @@ public final class UnderstudyApp: HTTPHandler {
         for rule in startupFaults { faults.arm(rule) }
     }
 
-    public func handle(_ request: HTTPRequest) -> HTTPResponse {
-        if let adminAuthorization, request.path.hasPrefix("/__admin"), request.headers["Authorization"] != adminAuthorization {
+    public func handle(_ incoming: HTTPRequest) -> HTTPResponse {
+        // Authorization and routing decide on the same path: `//__admin`, `/%2F__admin` and
+        // `/x/../__admin` are all `/__admin` to both (issue 11: the token was bypassable).
+        var request = incoming
+        request.path = Self.normalizedPath(incoming.path)
+        if let adminAuthorization, Self.isAdminPath(request.path), request.headers["Authorization"] != adminAuthorization {
             var response = AdminResponses.error(.unauthorized, "the admin API requires Authorization: Bearer <admin token> (serve --admin-token)")
             response.headers.add(name: "WWW-Authenticate", value: "Bearer")
             return response
@@ -94,7 +105,7 @@ public final class UnderstudyApp: HTTPHandler {
         case .methodNotAllowed(let allowed):
             var response: HTTPResponse
             if let (index, vendorPath) = vendorOwning(request.path) {
-                response = vendors[index].errorResponse(status: .methodNotAllowed, request: vendorRequest(request, index, [:], vendorPath))
+                response = records[index].api.errorResponse(status: .methodNotAllowed, request: vendorRequest(request, index, [:], vendorPath, operation: nil))
             } else {
                 response = AdminResponses.error(.methodNotAllowed, "method \(request.method) not allowed on \(request.path)")
             }
@@ -102,8 +113,9 @@ public final class UnderstudyApp: HTTPHandler {
             return response
         case .notFound:
             if let (index, vendorPath) = vendorOwning(request.path) {
-                return serveVendor(index, request, [:], vendorPath) { vendorRequest in
-                    self.vendors[index].errorResponse(status: .notFound, request: vendorRequest)
+                let api = records[index].api
+                return serveVendor(index, request, [:], vendorPath, operation: nil) { vendorRequest in
+                    api.errorResponse(status: .notFound, request: vendorRequest)
                 }
             }
             return AdminResponses.notFound(path: request.path, served: router.patterns)
@@ -112,18 +124,17 @@ public final class UnderstudyApp: HTTPHandler {
 
     private func respond(to request: HTTPRequest, target: Target, parameters: [String: String]) -> HTTPResponse {
         switch target {
-        case .listUsers(let index, let prefixed):
-            let vendorPath = prefixed ? String(request.path.dropFirst(vendors[index].id.count + 1)) : request.path
-            return serveVendor(index, request, parameters, vendorPath) { self.vendors[index].listUsers($0) }
+        case .vendor(let index, let number, let prefixed):
+            let record = records[index]
+            let vendorPath = prefixed ? String(request.path.dropFirst(record.id.count + 1)) : request.path
+            let operation = record.operations[number]
+            return serveVendor(index, request, parameters, vendorPath, operation: operation, answer: operation.handler)
         case .health:
             return AdminResponses.health
-        case .spec:
-            guard let vendor = parameters["vendor"], let spec = EmbeddedData.specs[vendor] else {
-                return AdminResponses.error(.notFound, "no spec for vendor '\(parameters["vendor"] ?? "")'; known: \(vendors.map(\.id).joined(separator: ", "))")
-            }
-            return HTTPResponse(status: .ok, text: spec)
+        case .spec, .versionSpec:
+            return spec(vendor: parameters["vendor"] ?? "", version: parameters["version"])
         case .vendors:
-            return AdminResponses.vendorList(vendors: vendors, seeds: seeds, stores: stores)
+            return AdminResponses.vendorList(records)
         case .listFaults:
             return HTTPResponse(status: .ok, body: faults.listing.compactBytes)
         case .armFault:
@@ -132,7 +143,7 @@ public final class UnderstudyApp: HTTPHandler {
                 return AdminResponses.error(.badRequest, "body: \(error.description)")
             }
             do {
-                let id = faults.arm(try FaultRule.read(json, knownVendors: vendors.map(\.id)))
+                let id = faults.arm(try FaultRule.read(json, knownVendors: records.map(\.id)))
                 return HTTPResponse(status: .created, text: #"{"id":"\#(id)"}"#)
             } catch {
                 return AdminResponses.error(.badRequest, error.message)
@@ -189,9 +200,9 @@ public final class UnderstudyApp: HTTPHandler {
     /// vendor sees the query) over armed rules; an injected status is rendered by the vendor.
     private func serveVendor(
         _ index: Int, _ request: HTTPRequest, _ parameters: [String: String], _ vendorPath: String,
-        answer: (VendorRequest) -> HTTPResponse
+        operation: VendorOperation?, answer: (VendorRequest) -> HTTPResponse
     ) -> HTTPResponse {
-        let vendor = vendors[index]
+        let vendor = records[index].api
         let flags: FaultEffect
         let stripped: HTTPRequest?
         do { (flags, stripped) = try FaultFlags.extract(from: request) } catch {
@@ -199,8 +210,8 @@ public final class UnderstudyApp: HTTPHandler {
             response.logMetadata["vendor"] = vendor.id
             return response
         }
-        let effect = flags.merged(over: faults.effect(vendor: vendor.id, path: vendorPath))
-        let forVendor = vendorRequest(stripped ?? request, index, parameters, vendorPath)
+        let effect = flags.merged(over: faults.effect(vendor: vendor.id, method: request.method, path: vendorPath))
+        let forVendor = vendorRequest(stripped ?? request, index, parameters, vendorPath, operation: operation)
         var response: HTTPResponse
         if let status = effect.status {
             response = vendor.errorResponse(status: HTTPStatus(code: status), request: forVendor)
@@ -223,24 +234,71 @@ public final class UnderstudyApp: HTTPHandler {
         return response
     }
 
-    func vendorRequest(_ request: HTTPRequest, _ index: Int, _ parameters: [String: String], _ vendorPath: String) -> VendorRequest {
-        VendorRequest(
+    func vendorRequest(
+        _ request: HTTPRequest, _ index: Int, _ parameters: [String: String], _ vendorPath: String, operation: VendorOperation?
+    ) -> VendorRequest {
+        let record = records[index]
+        return VendorRequest(
             http: request, parameters: parameters, vendorPath: vendorPath,
-            users: stores[index].snapshot(), seed: seeds[index], acceptsAnyKey: acceptsAnyKey
+            store: record.store, state: record.state, seed: record.seed, acceptsAnyKey: acceptsAnyKey,
+            operation: operation?.name, version: operation?.version ?? record.api.defaultVersion
         )
     }
 
     /// The vendor whose prefix or endpoint family the path belongs to, with the path as that vendor sees it.
     private func vendorOwning(_ path: String) -> (Int, String)? {
-        for (index, vendor) in vendors.enumerated() where path.hasPrefix("/\(vendor.id)/") {
-            return (index, String(path.dropFirst(vendor.id.count + 1)))
+        for (index, record) in records.enumerated() where path.hasPrefix("/\(record.id)/") {
+            return (index, String(path.dropFirst(record.id.count + 1)))
         }
         return nil
     }
 
-    /// Users back to seeds; journal, armed faults and rate-limit counters cleared; `--faults` rules re-armed.
+    /// `GET /__admin/specs/{vendor}` (default version) and `/__admin/specs/{vendor}/{version}`.
+    private func spec(vendor id: String, version: String?) -> HTTPResponse {
+        guard let record = record(for: id) else {
+            return AdminResponses.error(.notFound, "no spec for vendor '\(id)'; known: \(records.map(\.id).joined(separator: ", "))")
+        }
+        let versions = record.api.versions
+        guard let chosen = version.map({ wanted in versions.first { $0.id == wanted } }) ?? versions.first else {
+            return AdminResponses.error(.notFound, "no version '\(version ?? "")' of \(id); known: \(versions.map(\.id).joined(separator: ", "))")
+        }
+        guard let spec = EmbeddedData.specs[chosen.spec] else {
+            return AdminResponses.error(.notFound, "no spec document '\(chosen.spec)' is embedded")
+        }
+        return HTTPResponse(status: .ok, text: spec)
+    }
+
+    /// `path` with empty and `.` segments dropped and `..` resolved (RFC 3986 §5.2.4), so every
+    /// spelling of a path reaches the same decision.
+    static func normalizedPath(_ path: String) -> String {
+        let utf8 = path.utf8
+        // Fast path: no `//`, no `/.` segment, no trailing slash beyond the root.
+        var previous: UInt8 = 0
+        var clean = utf8.first == UInt8(ascii: "/")
+        if clean {
+            for byte in utf8 {
+                if previous == UInt8(ascii: "/"), byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") { clean = false; break }
+                previous = byte
+            }
+        }
+        if clean { return path }
+        var segments: [Substring] = []
+        for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
+            if segment == "." { continue }
+            if segment == ".." { _ = segments.popLast(); continue }
+            segments.append(segment)
+        }
+        return "/" + segments.joined(separator: "/")
+    }
+
+    /// Whether a normalised path belongs to the admin API.
+    static func isAdminPath(_ path: String) -> Bool {
+        path.hasPrefix("/__admin")
+    }
+
+    /// Users and vendor state back to seeds; journal, armed faults and rate-limit counters cleared; `--faults` rules re-armed.
     public func reset() {
-        for store in stores { store.reset() }
+        for record in records { record.reset() }
         journal.clear()
         faults.removeAll()
         for rule in startupFaults { faults.arm(rule) }
@@ -250,17 +308,18 @@ public final class UnderstudyApp: HTTPHandler {
     /// Records an answered request in the journal (admin calls are left out, so reading the journal
     /// does not fill it).
     func recordInJournal(_ exchange: HTTPExchange) {
-        if let path = exchange.request?.path, path.hasPrefix("/__admin") { return }
+        if let path = exchange.request?.path, Self.isAdminPath(Self.normalizedPath(path)) { return }
         journal.record(exchange)
     }
 
-    /// The store behind a vendor, for the admin API and tests.
-    public func store(for vendorID: String) -> UserStore? {
-        vendors.firstIndex { $0.id == vendorID }.map { stores[$0] }
+    /// A vendor's record (API, seed, store, state), for the admin API and tests.
+    public func record(for vendorID: String) -> VendorRecord? {
+        records.first { $0.id == vendorID }
     }
 
+    /// The store behind a vendor, for the admin API and tests.
+    public func store(for vendorID: String) -> UserStore? { record(for: vendorID)?.store }
+
     /// The loaded seed of a vendor.
-    public func seed(for vendorID: String) -> VendorSeed? {
-        vendors.firstIndex { $0.id == vendorID }.map { seeds[$0] }
-    }
+    public func seed(for vendorID: String) -> VendorSeed? { record(for: vendorID)?.seed }
 }

@@ -1,10 +1,19 @@
-/// The five vendors, for the in-process helpers (`server.baseURL(for: .openai)`).
-public enum VendorID: String, CaseIterable, Sendable {
-    case openphone
-    case pandadoc
-    case onePassword = "1password"
-    case openai
-    case factory
+/// A vendor, for the in-process helpers (`server.baseURL(for: .openai)`). The known ids come from
+/// ``VendorRegistry``: each vendor file declares its own constant (`VendorID.openai`) and uses it as
+/// its ``VendorAPI/id``, so there is no second list to keep in step.
+public struct VendorID: RawRepresentable, Hashable, Sendable, CaseIterable {
+    public let rawValue: String
+
+    /// Only ids of registered vendors.
+    public init?(rawValue: String) {
+        guard VendorRegistry.all.contains(where: { $0.id == rawValue }) else { return nil }
+        self.rawValue = rawValue
+    }
+
+    init(declared rawValue: String) { self.rawValue = rawValue }
+
+    /// Every registered vendor, in registry order.
+    public static var allCases: [VendorID] { VendorRegistry.all.map { VendorID(declared: $0.id) } }
 }
 
 /// One request from the journal, as a Swift value.

@@ -56,11 +56,15 @@ extension UnderstudyCommand {
         @Option(name: .customLong("admin-token"), help: ArgumentHelp("Require Authorization: Bearer <token> on /__admin/*.", valueName: "token"))
         var adminToken: String?
 
+        @Option(name: .customLong("token-ttl"), help: ArgumentHelp("Lifetime of OAuth access tokens minted by vendors that issue them (1Password), after which they get the vendor's 401.", valueName: "seconds"))
+        var tokenTTL = 900
+
         @Flag(name: .customLong("any-key"), help: "Accept any non-empty credential in the vendor's scheme.")
         var anyKey = false
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
+            guard (1...86_400 * 365).contains(tokenTTL) else { throw ValidationError("--token-ttl must be between 1 and 31536000 seconds, got \(tokenTTL)") }
             guard journalSize >= 1 else { throw ValidationError("--journal-size must be at least 1, got \(journalSize)") }
             _ = try parsedRateLimits()
             _ = try parsedGeneration()
@@ -75,7 +79,7 @@ extension UnderstudyCommand {
             var configuration = UnderstudyServer.Configuration(
                 host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey,
                 generation: try parsedGeneration(), rateLimits: try parsedRateLimits(), journalSize: journalSize, adminToken: adminToken,
-                logger: Logger(label: "understudy")
+                tokenTTL: tokenTTL, logger: Logger(label: "understudy")
             )
             if let faults {
                 do {

@@ -2,10 +2,10 @@ import ArgumentParser
 import Understudy
 
 extension UnderstudyCommand {
-    /// `understudy vendors`: the table of vendors, paths and default credentials.
+    /// `understudy vendors`: every vendor with its versions, operations and default credentials.
     struct Vendors: ParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "List the emulated vendors with their paths and default credentials."
+            abstract: "List the emulated vendors with their versions, operations and default credentials."
         )
 
         @Option(help: ArgumentHelp("Read credentials from <vendor>.json files in this directory instead of the embedded seeds.", valueName: "dir"))
@@ -21,20 +21,29 @@ extension UnderstudyCommand {
 
         static func table(_ app: UnderstudyApp) -> String {
             var lines: [String] = []
-            for vendor in VendorRegistry.all {
-                guard let seed = app.seed(for: vendor.id) else { continue }
-                lines.append("\(vendor.id)  \(vendor.displayName)")
-                lines.append("  GET \(vendor.listPath)")
-                lines.append("  GET /\(vendor.id)\(vendor.listPath)")
+            for record in app.records {
+                let vendor = record.api
+                lines.append("\(vendor.id)  \(vendor.displayName)   (every path also under /\(vendor.id))")
+                for (position, version) in vendor.versions.enumerated() {
+                    lines.append("  version \(version.id)\(position == 0 ? " (default)" : ""): \(version.selector)")
+                    for operation in record.operations where operation.version == version.id {
+                        lines.append("    \(operation.method.padding(6)) \(operation.path)   \(operation.name)")
+                    }
+                }
                 lines.append("  auth: \(vendor.authScheme)")
-                for credential in seed.credentials {
+                for credential in record.seed.credentials {
                     lines.append("  Authorization: \(credential.authorization)   (\(credential.role.rawValue))")
                 }
-                for account in seed.accounts { lines.append("  account: \(account)") }
-                lines.append("  users: \(seed.users.count)")
+                for account in record.seed.accounts { lines.append("  account: \(account)") }
+                lines.append("  users: \(record.store.snapshot().count)")
                 lines.append("")
             }
             return lines.joined(separator: "\n")
         }
     }
+}
+
+extension String {
+    /// Left-aligned in a column of `width` characters.
+    func padding(_ width: Int) -> String { count >= width ? self : self + String(repeating: " ", count: width - count) }
 }

@@ -26,26 +26,50 @@ enum AdminResponses {
         return HTTPResponse(status: .notFound, body: writer.bytes)
     }
 
-    static func vendorList(vendors: [any VendorAPI], seeds: [VendorSeed], stores: [UserStore]) -> HTTPResponse {
-        var writer = JSONWriter(capacity: 2048)
+    /// `GET /__admin/vendors`: what a black-box test needs to drive every vendor: versions,
+    /// operations, credentials, and the vendor's own seed values (workspaces, invites, roles, …).
+    static func vendorList(_ records: [VendorRecord]) -> HTTPResponse {
+        var writer = JSONWriter(capacity: 8192)
         writer.object { object in
-            object.value("vendors", .array(zip(vendors, zip(seeds, stores)).map { vendor, pair in
-                let (seed, store) = pair
-                var members: [(String, JSONValue)] = [
-                    ("id", .string(vendor.id)),
-                    ("name", .string(vendor.displayName)),
-                    ("paths", .array([.string(vendor.listPath), .string("/\(vendor.id)\(vendor.listPath)")])),
-                    ("auth", .string(vendor.authScheme)),
-                    ("credentials", .array(seed.credentials.map {
-                        .object([("authorization", .string($0.authorization)), ("role", .string($0.role.rawValue))])
-                    })),
-                ]
-                if !seed.accounts.isEmpty { members.append(("accounts", .array(seed.accounts.map { .string($0) }))) }
-                let count = store.snapshot().count
-                members.append(("userCount", .number(Double(count), text: String(count))))
-                return .object(members)
-            }))
+            object.value("vendors", .array(records.map(vendorEntry)))
         }
         return HTTPResponse(status: .ok, body: writer.bytes)
+    }
+
+    private static func vendorEntry(_ record: VendorRecord) -> JSONValue {
+        let vendor = record.api
+        var paths: [String] = []
+        for operation in record.operations where !paths.contains(operation.path) { paths.append(operation.path) }
+        var members: [(String, JSONValue)] = [
+            ("id", .string(vendor.id)),
+            ("name", .string(vendor.displayName)),
+            ("paths", .array(paths.flatMap { [JSONValue.string($0), .string("/\(vendor.id)\($0)")] })),
+            ("auth", .string(vendor.authScheme)),
+            ("versions", .array(vendor.versions.enumerated().map { position, version in
+                .object([
+                    ("id", .string(version.id)),
+                    ("selector", .string(version.selector)),
+                    ("default", .bool(position == 0)),
+                    ("spec", .string("/__admin/specs/\(vendor.id)/\(version.id)")),
+                ])
+            })),
+            ("operations", .array(record.operations.map { operation in
+                .object([
+                    ("name", .string(operation.name)),
+                    ("method", .string(operation.method)),
+                    ("path", .string(operation.path)),
+                    ("version", .string(operation.version)),
+                    ("writes", .bool(operation.writes)),
+                ])
+            })),
+            ("credentials", .array(record.seed.credentials.map {
+                .object([("authorization", .string($0.authorization)), ("role", .string($0.role.rawValue))])
+            })),
+        ]
+        if !record.seed.accounts.isEmpty { members.append(("accounts", .array(record.seed.accounts.map { .string($0) }))) }
+        let count = record.store.snapshot().count
+        members.append(("userCount", .number(Double(count), text: String(count))))
+        members += vendor.adminSummary(seed: record.seed, state: record.state)
+        return .object(members)
     }
 }

@@ -50,10 +50,10 @@ public final class FaultBook: Sendable {
     }
 
     /// The effect for a request, counting the match on every rule it matches.
-    func effect(vendor: String, path: String) -> FaultEffect {
+    func effect(vendor: String, method: String, path: String) -> FaultEffect {
         state.withLock { state in
             guard !state.rules.isEmpty else { return FaultEffect() }
-            for index in state.rules.indices where state.rules[index].rule.matches(vendor: vendor, path: path) {
+            for index in state.rules.indices where state.rules[index].rule.matches(vendor: vendor, method: method, path: path) {
                 state.rules[index].matched += 1
                 let armed = state.rules[index]
                 if armed.matched <= armed.rule.after { continue }

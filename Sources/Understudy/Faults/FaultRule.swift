@@ -5,6 +5,8 @@ public struct FaultRule: Sendable, Equatable {
     public var vendor: String?
     /// Only this path as the vendor sees it (`/v1/users`); a trailing `*` matches a prefix.
     public var path: String?
+    /// Only this HTTP method (`POST`); `nil`: every method.
+    public var method: String?
     public var effect: FaultEffect
     /// Fire this many times, then stop (`nil`: until removed).
     public var times: Int?
@@ -15,11 +17,12 @@ public struct FaultRule: Sendable, Equatable {
     public var seed: UInt64
 
     public init(
-        vendor: String? = nil, path: String? = nil, effect: FaultEffect, times: Int? = nil,
+        vendor: String? = nil, path: String? = nil, method: String? = nil, effect: FaultEffect, times: Int? = nil,
         after: Int = 0, probability: Double = 1.0, seed: UInt64 = 1
     ) {
         self.vendor = vendor
         self.path = path
+        self.method = method
         self.effect = effect
         self.times = times
         self.after = after
@@ -27,8 +30,10 @@ public struct FaultRule: Sendable, Equatable {
         self.seed = seed
     }
 
-    func matches(vendor: String, path: String) -> Bool {
+    func matches(vendor: String, method: String, path: String) -> Bool {
         if let wanted = self.vendor, wanted != vendor { return false }
+        // RFC 9110 §9.1: method names are case-sensitive; rules are stored uppercased as sent on the wire.
+        if let wanted = self.method, wanted != method { return false }
         guard let pattern = self.path else { return true }
         return pattern.hasSuffix("*") ? path.hasPrefix(pattern.dropLast()) : path == pattern
     }
@@ -40,7 +45,7 @@ public struct FaultRule: Sendable, Equatable {
         public var message: String { "\(field): \(problem)" }
     }
 
-    static let fields = ["vendor", "path", "status", "fault", "delayMs", "times", "after", "probability", "seed"]
+    static let fields = ["vendor", "path", "method", "status", "fault", "delayMs", "times", "after", "probability", "seed"]
 
     /// Reads one rule from its JSON object; `knownVendors` guards against typos.
     public static func read(_ json: JSONValue, knownVendors: [String], field prefix: String = "") throws(Invalid) -> FaultRule {
@@ -71,6 +76,12 @@ public struct FaultRule: Sendable, Equatable {
             throw Invalid(field: name("vendor"), problem: "unknown vendor '\(vendor)' (known: \(knownVendors.joined(separator: ", ")))")
         }
         rule.path = try string("path")
+        if let method = try string("method") {
+            guard !method.isEmpty, method.utf8.allSatisfy({ (65...90).contains($0) || (97...122).contains($0) }) else {
+                throw Invalid(field: name("method"), problem: "expected an HTTP method such as GET, POST, PATCH or DELETE")
+            }
+            rule.method = method.uppercased()
+        }
         rule.effect.status = try integer("status", in: 400...599)
         if let fault = try string("fault") {
             guard let kind = FaultEffect.Kind(rawValue: fault) else {
@@ -119,6 +130,7 @@ public struct FaultRule: Sendable, Equatable {
         return [
             ("vendor", vendor.map(JSONValue.string) ?? .null),
             ("path", path.map(JSONValue.string) ?? .null),
+            ("method", method.map(JSONValue.string) ?? .null),
             ("status", effect.status.map(number) ?? .null),
             ("fault", effect.kind.map { .string($0.rawValue) } ?? .null),
             ("delayMs", number(effect.delayMilliseconds ?? 0)),

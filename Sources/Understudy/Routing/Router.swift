@@ -2,6 +2,8 @@ import HTTPCore
 
 /// Matches a request path against route patterns with `{name}` segments, then by method.
 /// Paths are split once; patterns are compared segment by segment without allocation per route.
+/// Routes are kept most specific first (literal segments before `{name}:verb` before `{name}`), so
+/// `/users/{user}:suspend` wins over `/users/{user}` whatever order they were added in.
 struct Router<Target: Sendable>: Sendable {
     struct Route: Sendable {
         let pattern: PathPattern
@@ -22,7 +24,9 @@ struct Router<Target: Sendable>: Sendable {
 
     mutating func add(_ method: String, _ pattern: String, _ target: Target) {
         let route = Route(pattern: PathPattern(pattern), method: method, target: target)
-        routes.append(route)
+        // Stable insertion by specificity: before the first route that is less specific.
+        let position = routes.firstIndex { $0.pattern.specificity < route.pattern.specificity } ?? routes.endIndex
+        routes.insert(route, at: position)
         if route.pattern.isLiteral { literalRoutes[pattern, default: []].append(route) }
     }
 
@@ -55,11 +59,13 @@ struct Router<Target: Sendable>: Sendable {
     }
 }
 
-/// A path like `/v1beta1/accounts/{account_id}/users`.
+/// A path like `/v1beta1/accounts/{account_id}/users/{user}:suspend`.
 struct PathPattern: Sendable {
     enum Segment: Sendable {
         case literal(Substring)
-        case parameter(String)
+        /// `{name}`, or `{name}:verb` when `suffix` is `:verb` (AIP-136 custom methods): the value is
+        /// the segment without the suffix, and must not be empty.
+        case parameter(String, suffix: Substring)
     }
 
     let text: String
@@ -68,8 +74,9 @@ struct PathPattern: Sendable {
     init(_ text: String) {
         self.text = text
         segments = Self.segments(of: text).map { segment in
-            if segment.hasPrefix("{"), segment.hasSuffix("}") {
-                return .parameter(String(segment.dropFirst().dropLast()))
+            if segment.hasPrefix("{"), let close = segment.firstIndex(of: "}") {
+                let name = String(segment[segment.index(after: segment.startIndex)..<close])
+                return .parameter(name, suffix: segment[segment.index(after: close)...])
             }
             return .literal(segment)
         }
@@ -77,6 +84,16 @@ struct PathPattern: Sendable {
 
     var isLiteral: Bool {
         segments.allSatisfy { if case .literal = $0 { true } else { false } }
+    }
+
+    /// Orders overlapping patterns: each literal segment counts most, a suffixed parameter next.
+    var specificity: Int {
+        segments.reduce(0) { total, segment in
+            switch segment {
+            case .literal: total + 4
+            case .parameter(_, let suffix): total + (suffix.isEmpty ? 1 : 2)
+            }
+        }
     }
 
     static func segments(of path: String) -> [Substring] {
@@ -90,8 +107,13 @@ struct PathPattern: Sendable {
             switch segment {
             case .literal(let literal):
                 guard literal == value else { return nil }
-            case .parameter(let name):
-                parameters[name] = String(value)
+            case .parameter(let name, let suffix):
+                if suffix.isEmpty {
+                    parameters[name] = String(value)
+                } else {
+                    guard value.utf8.count > suffix.utf8.count, value.hasSuffix(suffix) else { return nil }
+                    parameters[name] = String(value.dropLast(suffix.count))
+                }
             }
         }
         return parameters

@@ -35,6 +35,22 @@ public final class UserStore: Sendable {
         state.withLock { $0.remove(id: id) }
     }
 
+    /// Runs `body` on the current users under the store's lock, so no other change interleaves
+    /// with this read-modify-write. `body` works on a copy: when it throws, the store is unchanged.
+    public func update<Value: Sendable, Failure: Error>(_ body: (inout Snapshot) throws(Failure) -> Value) throws(Failure) -> Value {
+        let outcome: Result<Value, Failure> = state.withLock { current in
+            var copy = current
+            do throws(Failure) {
+                let value = try body(&copy)
+                current = copy
+                return .success(value)
+            } catch {
+                return .failure(error)
+            }
+        }
+        return try outcome.get()
+    }
+
     /// Puts every user back as the store started.
     public func reset() {
         state.withLock { $0 = initial }
@@ -257,7 +273,8 @@ public final class UserStore: Sendable {
             return (indices, false)
         }
 
-        mutating func append(_ user: StoredUser) -> Bool {
+        /// Appends a user at the end of the list (newest). Fails if the id is taken.
+        public mutating func append(_ user: StoredUser) -> Bool {
             guard !contains(id: user.id), generated?.number(ofID: user.id) == nil else { return false }
             let sequence = nextSequence
             nextSequence += 1
@@ -268,7 +285,8 @@ public final class UserStore: Sendable {
             return true
         }
 
-        mutating func replace(_ user: StoredUser) -> Bool {
+        /// Replaces the user with this id in place. Fails if there is none.
+        public mutating func replace(_ user: StoredUser) -> Bool {
             guard let index = index(ofID: user.id) else { return false }
             let wasRemoved = self.user(at: index).isRemoved
             if wasRemoved != user.isRemoved {
@@ -283,7 +301,8 @@ public final class UserStore: Sendable {
             return true
         }
 
-        mutating func remove(id: String) -> StoredUser? {
+        /// Deletes a user (a tombstone for generated users); cursors naming it keep resuming.
+        public mutating func remove(id: String) -> StoredUser? {
             guard let index = index(ofID: id) else { return nil }
             let user = self.user(at: index)
             if index < visibleGenerated {

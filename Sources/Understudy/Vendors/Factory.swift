@@ -15,10 +15,15 @@ public import HTTPCore
 ///   (`additionalProperties: false`); the 401/403 texts come from the sibling Analytics API (note §1), the rest are ours.
 /// - A missing header, another scheme and an unknown key all get the one 401 body. No rate-limit headers (note §2).
 public struct Factory: VendorAPI {
-    public let id = "factory"
+    public var id: String { VendorID.factory.rawValue }
     public let displayName = "Factory"
-    public let listPath = "/api/v0/organization/users"
     public let authScheme = "Authorization: Bearer <API key>"
+
+    public let versions = [VendorVersion(id: "v0", selector: "path prefix /api/v0", spec: "factory")]
+
+    public func operations() -> [VendorOperation] {
+        [VendorOperation("listOrganizationUsers", "GET", "/api/v0/organization/users", version: "v0", handler: listUsers)]
+    }
 
     public init() {}
 
@@ -204,4 +209,9 @@ public struct Factory: VendorAPI {
             return .json(status, writer.bytes)
         }
     }
+}
+
+extension VendorID {
+    /// Factory's id in prefixes, seeds and specs.
+    public static let factory = VendorID(declared: "factory")
 }

@@ -24,10 +24,15 @@ public import HTTPCore
 /// - Generic faults map HTTP status to gRPC code as grpc-gateway does in reverse (409 → 10 ABORTED, 405 → 12
 ///   with the gateway's "Method Not Allowed" text; a real gateway would answer that one with HTTP 501).
 public struct OnePassword: VendorAPI {
-    public let id = "1password"
+    public var id: String { VendorID.onePassword.rawValue }
     public let displayName = "1Password (Users API)"
-    public let listPath = "/v1beta1/accounts/{account_id}/users"
     public let authScheme = "Authorization: Bearer <access token>"
+
+    public let versions = [VendorVersion(id: "v1beta1", selector: "path prefix /v1beta1", spec: "1password")]
+
+    public func operations() -> [VendorOperation] {
+        [VendorOperation("ListUsers", "GET", "/v1beta1/accounts/{account_id}/users", version: "v1beta1", handler: listUsers)]
+    }
 
     /// AIP-158 defaults named by the docs: 25 by default, "up to 1000".
     static let defaultPageSize = 25
@@ -319,4 +324,9 @@ enum GoStrconv {
         let digits = String(value, radix: 16)
         return String(repeating: "0", count: max(0, width - digits.count)) + digits
     }
+}
+
+extension VendorID {
+    /// OnePassword's id in prefixes, seeds and specs.
+    public static let onePassword = VendorID(declared: "1password")
 }

@@ -10,10 +10,15 @@ public import HTTPCore
 /// - On an empty page `first_id` and `last_id` are `null`.
 /// - `x-request-id` counts up from a fixed start, so runs are reproducible.
 public struct OpenAIAdmin: VendorAPI {
-    public let id = "openai"
+    public var id: String { VendorID.openai.rawValue }
     public let displayName = "OpenAI (Admin API)"
-    public let listPath = "/v1/organization/users"
     public let authScheme = "Authorization: Bearer <admin key>"
+
+    public let versions = [VendorVersion(id: "v1", selector: "path prefix /v1 (spec 2.3.0)", spec: "openai")]
+
+    public func operations() -> [VendorOperation] {
+        [VendorOperation("listUsers", "GET", "/v1/organization/users", version: "v1", handler: listUsers)]
+    }
 
     static let organizationID = "org-UnderstudyTestOrg0000001"
     private let requestCounter = Counter()
@@ -269,4 +274,9 @@ public struct OpenAIAdmin: VendorAPI {
             return String(key.prefix(8)) + String(repeating: "*", count: key.count - 12) + String(key.suffix(4))
         }
     }
+}
+
+extension VendorID {
+    /// OpenAIAdmin's id in prefixes, seeds and specs.
+    public static let openai = VendorID(declared: "openai")
 }

@@ -17,10 +17,15 @@ public import HTTPCore
 ///   ours; `trace` is never sent, so bodies are deterministic. A `Bearer <key>` value is an unknown key.
 /// - No rate-limit headers: none are documented (note §2).
 public struct OpenPhone: VendorAPI {
-    public let id = "openphone"
+    public var id: String { VendorID.openphone.rawValue }
     public let displayName = "OpenPhone (Quo)"
-    public let listPath = "/v1/users"
     public let authScheme = "Authorization: <API key> (raw key, no scheme)"
+
+    public let versions = [VendorVersion(id: "v1", selector: "path prefix /v1", spec: "openphone")]
+
+    public func operations() -> [VendorOperation] {
+        [VendorOperation("listUsers_v1", "GET", "/v1/users", version: "v1", handler: listUsers)]
+    }
 
     /// Scope of page tokens: vendor, account (the workspace is implied by the key), filter (none).
     static let tokenScope = "openphone||"
@@ -267,4 +272,9 @@ public struct OpenPhone: VendorAPI {
             return .json(status, writer.bytes)
         }
     }
+}
+
+extension VendorID {
+    /// OpenPhone's id in prefixes, seeds and specs.
+    public static let openphone = VendorID(declared: "openphone")
 }

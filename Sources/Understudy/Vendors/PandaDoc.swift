@@ -22,10 +22,15 @@ public import HTTPCore
 /// ascending list of removed users' indices (``UserStore/Snapshot/index(ofUnremovedRank:)``), which the store
 /// keeps in step with every change, so a deep page never scans from the start.
 public struct PandaDoc: VendorAPI {
-    public let id = "pandadoc"
+    public var id: String { VendorID.pandadoc.rawValue }
     public let displayName = "PandaDoc"
-    public let listPath = "/public/v1/users"
     public let authScheme = "Authorization: API-Key <key> | Bearer <oauth token>"
+
+    public let versions = [VendorVersion(id: "v1", selector: "path prefix /public/v1", spec: "pandadoc")]
+
+    public func operations() -> [VendorOperation] {
+        [VendorOperation("listUsers", "GET", "/public/v1/users", version: "v1", handler: listUsers)]
+    }
 
     /// Bounds from the OpenAPI parameters (`count` max 50, `format: int32`).
     static let maxCount = 50
@@ -331,4 +336,9 @@ public struct PandaDoc: VendorAPI {
             return .json(status, writer.bytes)
         }
     }
+}
+
+extension VendorID {
+    /// PandaDoc's id in prefixes, seeds and specs.
+    public static let pandadoc = VendorID(declared: "pandadoc")
 }

@@ -109,7 +109,7 @@ extension VendorSeed {
 
     private static func read(_ root: JSONValue, vendor: any VendorAPI) throws(SeedError) -> VendorSeed {
         let fields = try SeedFields(root, path: "$")
-        try fields.rejectUnknownKeys(["vendor", "credentials", "accounts", "removedUserIds", "users"])
+        try fields.rejectUnknownKeys(["vendor", "credentials", "accounts", "removedUserIds", "users"] + vendor.seedKeys)
         let name = try fields.string("vendor")
         guard name == vendor.id else {
             throw SeedError(path: "$.vendor", problem: "file is for '\(name)', expected '\(vendor.id)'")
@@ -151,7 +151,8 @@ extension VendorSeed {
         for id in removed where !seen.contains(id) {
             throw SeedError(path: "$.removedUserIds", problem: "'\(id)' is not a user in this file")
         }
-        return VendorSeed(credentials: credentials, accounts: accounts, users: users)
+        let extensions = fields.object.filter { vendor.seedKeys.contains($0.0) }
+        return VendorSeed(credentials: credentials, accounts: accounts, users: users, extensions: extensions)
     }
 
     private static func array(_ fields: SeedFields, _ key: String) throws(SeedError) -> [JSONValue] {

@@ -1,23 +1,38 @@
 public import HTTPCore
 
-/// One emulated vendor. Each conforming type lives in its own file under `Vendors/` and holds
-/// everything about that vendor: paths, auth rules, query parsing, wire shapes, error envelopes.
+/// One emulated vendor. Each conforming type lives in its own place under `Vendors/` and holds
+/// everything about that vendor: versions, operations, auth rules, query parsing, wire shapes,
+/// error envelopes. The app keeps one ``UserStore`` and one optional ``VendorState`` per vendor,
+/// shared by all its versions and the admin API.
 public protocol VendorAPI: Sendable {
     /// Stable id used in prefixes, seeds and specs: `openphone`, `pandadoc`, `1password`, `openai`, `factory`.
     var id: String { get }
     /// Human name for listings.
     var displayName: String { get }
-    /// The list-users path as the vendor serves it, with `{parameters}`.
-    var listPath: String { get }
     /// How the `Authorization` header must look, for `/__admin/vendors` and the README.
     var authScheme: String { get }
+
+    /// The wire versions served, the default (its spec at `/__admin/specs/{vendor}`) first.
+    var versions: [VendorVersion] { get }
+
+    /// Every operation of every version. Routes are matched most specific first, so
+    /// `{user}:suspend` wins over `{user}` whatever the order here.
+    func operations() -> [VendorOperation]
+
+    /// Top-level keys a seed file may hold beyond the common ones (`workspaces`, `invites`, …);
+    /// they reach ``makeState(seed:context:)`` through ``VendorSeed/extensions``.
+    var seedKeys: [String] { get }
+
+    /// The vendor's mutable data beside its users, built from the seed; nil when it has none.
+    func makeState(seed: VendorSeed, context: VendorContext) throws(SeedError) -> (any VendorState)?
+
+    /// Extra members for the vendor's entry in `GET /__admin/vendors` (the seed values a black-box
+    /// test needs: workspaces, invites, role catalogs, OAuth clients).
+    func adminSummary(seed: VendorSeed, state: (any VendorState)?) -> [(String, JSONValue)]
 
     /// Validates one seed user (vendor shape) and encodes it in the vendor's field order.
     /// - Parameter path: where the object sits in its file, for error messages (`$.users[3]`).
     func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser
-
-    /// Serves `GET listPath`.
-    func listUsers(_ request: VendorRequest) -> HTTPResponse
 
     /// The vendor's own error response for `status`, as it would send it for a generic failure
     /// (used for unknown paths under the vendor prefix and for injected faults).
@@ -51,6 +66,15 @@ extension VendorAPI {
     public func rateLimitHeaders(_ status: RateLimitStatus) -> HTTPHeaders { [:] }
 
     public var syntheticRemovedShare: Double { 0 }
+
+    public var seedKeys: [String] { [] }
+
+    public func makeState(seed: VendorSeed, context: VendorContext) throws(SeedError) -> (any VendorState)? { nil }
+
+    public func adminSummary(seed: VendorSeed, state: (any VendorState)?) -> [(String, JSONValue)] { [] }
+
+    /// The default version's id.
+    public var defaultVersion: String { versions.first?.id ?? "" }
 }
 
 /// A request routed to a vendor, with what the vendor needs to answer it.
@@ -60,21 +84,41 @@ public struct VendorRequest: Sendable {
     public var parameters: [String: String]
     /// The path as the vendor sees it (vendor prefix removed).
     public var vendorPath: String
+    /// The users as they were when the request arrived (reads).
     public var users: UserStore.Snapshot
+    /// The vendor's store, for writes (``UserStore/update(_:)`` is atomic).
+    public var store: UserStore
+    /// The vendor's own mutable data (``VendorAPI/makeState(seed:context:)``).
+    public var state: (any VendorState)?
     public var seed: VendorSeed
     /// `serve --any-key`: any non-empty credential in the right scheme is an admin.
     public var acceptsAnyKey: Bool
+    /// The operation being served (nil for unknown paths under the vendor's prefix).
+    public var operation: String?
+    /// The version the route belongs to (the default version for unknown paths).
+    public var version: String
 
     public init(
         http: HTTPRequest, parameters: [String: String] = [:], vendorPath: String? = nil,
-        users: UserStore.Snapshot, seed: VendorSeed, acceptsAnyKey: Bool = false
+        store: UserStore, state: (any VendorState)? = nil, seed: VendorSeed, acceptsAnyKey: Bool = false,
+        operation: String? = nil, version: String = ""
     ) {
         self.http = http
         self.parameters = parameters
         self.vendorPath = vendorPath ?? http.path
-        self.users = users
+        self.users = store.snapshot()
+        self.store = store
+        self.state = state
         self.seed = seed
         self.acceptsAnyKey = acceptsAnyKey
+        self.operation = operation
+        self.version = version
+    }
+
+    /// The vendor's state as its concrete type. The vendor built it, so a mismatch is a programming error.
+    public func state<State: VendorState>(as type: State.Type) -> State {
+        guard let state = state as? State else { preconditionFailure("vendor state is not \(State.self)") }
+        return state
     }
 
     /// The role of the credential in the `Authorization` header.
@@ -147,12 +191,18 @@ public struct VendorSeed: Sendable {
     /// 1Password account ids; empty for other vendors.
     public var accounts: [String]
     public var users: [StoredUser]
+    /// The vendor's own top-level seed members (``VendorAPI/seedKeys``), in file order.
+    public var extensions: [(String, JSONValue)]
 
-    public init(credentials: [Credential], accounts: [String] = [], users: [StoredUser]) {
+    public init(credentials: [Credential], accounts: [String] = [], users: [StoredUser], extensions: [(String, JSONValue)] = []) {
         self.credentials = credentials
         self.accounts = accounts
         self.users = users
+        self.extensions = extensions
     }
+
+    /// A vendor seed member by key (``VendorAPI/seedKeys``).
+    public func extensionValue(_ key: String) -> JSONValue? { extensions.first { $0.0 == key }?.1 }
 
     public func role(forAuthorization header: String) -> CredentialRole? {
         credentials.first { $0.authorization == header }?.role

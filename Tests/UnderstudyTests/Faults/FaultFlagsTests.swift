@@ -98,7 +98,7 @@ struct FaultInjectionTests {
         #expect(created.text == #"{"id":"fault_1"}"#)
         _ = list(app)
         let listing = app.handle(.make("/__admin/faults"))
-        #expect(listing.text == #"{"faults":[{"id":"fault_1","vendor":"openai","path":null,"status":503,"fault":null,"delayMs":0,"times":1,"after":0,"probability":1.0,"seed":1,"matched":1,"fired":1}]}"#)
+        #expect(listing.text == #"{"faults":[{"id":"fault_1","vendor":"openai","path":null,"method":null,"status":503,"fault":null,"delayMs":0,"times":1,"after":0,"probability":1.0,"seed":1,"matched":1,"fired":1}]}"#)
         #expect(app.handle(.make("/__admin/faults/fault_1", method: "DELETE")).status == .noContent)
         #expect(app.handle(.make("/__admin/faults/fault_1", method: "DELETE")).status == .notFound)
     }

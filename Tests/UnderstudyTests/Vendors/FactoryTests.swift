@@ -185,7 +185,7 @@ struct FactoryTests {
     ])
     func errorResponse_rendersTheVendorEnvelope(code: Int, body: String) throws {
         let app = try makeApp()
-        let request = VendorRequest(http: .make("/api/v0/organization/users"), users: app.store(for: "factory")!.snapshot(), seed: app.seed(for: "factory")!)
+        let request = VendorRequest(http: .make("/api/v0/organization/users"), store: app.store(for: "factory")!, seed: app.seed(for: "factory")!)
         let response = Factory().errorResponse(status: HTTPStatus(code: code), request: request)
         #expect(response.status.code == code)
         #expect(response.headers["Content-Type"] == "application/json")

@@ -258,8 +258,8 @@ struct OnePasswordTests {
     ])
     func errorResponse_rendersTheGatewayStatus(code: Int, body: String) throws {
         let app = try makeApp()
-        let index = try #require(app.vendors.firstIndex { $0.id == "1password" })
-        let request = app.vendorRequest(.make(Self.path), index, [:], Self.path)
+        let index = try #require(app.records.firstIndex { $0.id == "1password" })
+        let request = app.vendorRequest(.make(Self.path), index, [:], Self.path, operation: nil)
         let response = OnePassword().errorResponse(status: HTTPStatus(code: code, reasonPhrase: code == 418 ? "I'm a teapot" : nil), request: request)
         #expect(response.status.code == code)
         #expect(response.text == body)

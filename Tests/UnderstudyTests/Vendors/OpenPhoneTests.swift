@@ -228,7 +228,7 @@ struct OpenPhoneTests {
     ])
     func errorResponse_rendersTheVendorEnvelope(code: Int, body: String) throws {
         let app = try makeApp()
-        let request = VendorRequest(http: .make("/v1/users"), users: app.store(for: "openphone")!.snapshot(), seed: app.seed(for: "openphone")!)
+        let request = VendorRequest(http: .make("/v1/users"), store: app.store(for: "openphone")!, seed: app.seed(for: "openphone")!)
         let response = OpenPhone().errorResponse(status: HTTPStatus(code: code), request: request)
         #expect(response.status.code == code)
         #expect(response.headers["Content-Type"] == "application/json")

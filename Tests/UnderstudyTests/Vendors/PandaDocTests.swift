@@ -182,8 +182,8 @@ struct PandaDocTests {
     ])
     func errorResponse_rendersPandaDocsEnvelope(code: Int, body: String) throws {
         let app = try makeApp()
-        let index = try #require(app.vendors.firstIndex { $0.id == "pandadoc" })
-        let request = app.vendorRequest(.make("/public/v1/users"), index, [:], "/public/v1/users")
+        let index = try #require(app.records.firstIndex { $0.id == "pandadoc" })
+        let request = app.vendorRequest(.make("/public/v1/users"), index, [:], "/public/v1/users", operation: nil)
         let response = PandaDoc().errorResponse(status: HTTPStatus(code: code), request: request)
         #expect(response.status.code == code)
         #expect(response.text == body)
