@@ -41,6 +41,14 @@ def http(base_url):
         yield client
 
 
+@pytest.fixture(autouse=True)
+def _reset_after_each_test(base_url):
+    """Writes (deletes, suspends, invites) must not leak into the next test: every test starts from
+    the seeds. POST /__admin/reset also clears the journal, armed faults and rate-limit counters."""
+    yield
+    httpx.post(f"{base_url}/__admin/reset", timeout=10.0).raise_for_status()
+
+
 # ------------------------------------------------------------------ no skips
 # A skipped (or xfailed) test counts as a failure: the suite must exercise every
 # client against the server on every run.
