@@ -84,8 +84,10 @@ public struct HTTPVersion: Sendable, Hashable {
     public static let http11 = HTTPVersion(major: 1, minor: 1)
 }
 
-enum PercentDecoding {
-    static func decode(_ text: some StringProtocol, plusIsSpace: Bool) -> String {
+/// RFC 3986 percent-decoding (and `+` as space in form and query components).
+public enum PercentDecoding {
+    /// `text` with `%XX` escapes decoded; invalid escapes are kept as written.
+    public static func decode(_ text: some StringProtocol, plusIsSpace: Bool) -> String {
         let utf8 = text.utf8
         if !utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) {
             return String(text)

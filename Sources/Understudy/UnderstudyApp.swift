@@ -203,13 +203,14 @@ public final class UnderstudyApp: HTTPHandler {
         operation: VendorOperation?, answer: (VendorRequest) -> HTTPResponse
     ) -> HTTPResponse {
         let vendor = records[index].api
-        let flags: FaultEffect
-        let stripped: HTTPRequest?
-        do { (flags, stripped) = try FaultFlags.extract(from: request) } catch {
+        let extracted: FaultFlags.Extracted
+        do { extracted = try FaultFlags.extract(from: request) } catch {
             var response = AdminResponses.error(.badRequest, error.message)
             response.logMetadata["vendor"] = vendor.id
             return response
         }
+        let flags = extracted.effect
+        let stripped = extracted.stripped
         let effect = flags.merged(over: faults.effect(vendor: vendor.id, method: request.method, path: vendorPath))
         let forVendor = vendorRequest(stripped ?? request, index, parameters, vendorPath, operation: operation)
         var response: HTTPResponse
@@ -229,6 +230,11 @@ public final class UnderstudyApp: HTTPHandler {
         if !effect.isEmpty {
             response = effect.apply(to: response)
             response.logMetadata["fault"] = effect.summary
+        }
+        if !extracted.unknownFlags.isEmpty {
+            let warning = FaultFlags.warning(for: extracted.unknownFlags)
+            response.headers.add(name: "X-Understudy-Warning", value: warning)
+            response.logMetadata["warning"] = warning
         }
         response.logMetadata["vendor"] = vendor.id
         return response

@@ -57,7 +57,7 @@ final class AccessLog: @unchecked Sendable {
     static func textLine(_ exchange: HTTPExchange) -> String {
         let request = exchange.request
         var line = "\(timestamp()) \(request?.method ?? "-") \(request?.target ?? "-") \(exchange.status.code) \(milliseconds(exchange.durationNanoseconds))ms"
-        for key in ["vendor", "fault"] { if let value = exchange.metadata[key] { line += " \(key)=\(value)" } }
+        for key in ["vendor", "fault", "warning"] { if let value = exchange.metadata[key] { line += " \(key)=\(value)" } }
         return line + "\n"
     }
 
@@ -77,7 +77,7 @@ final class AccessLog: @unchecked Sendable {
             "\"durationMs\":\(milliseconds(exchange.durationNanoseconds))",
             "\"connection.id\":\(exchange.connectionID)",
         ]
-        for key in ["vendor", "fault"] { if let value = exchange.metadata[key] { fields.append("\(quoted(key)):\(quoted(value))") } }
+        for key in ["vendor", "fault", "warning"] { if let value = exchange.metadata[key] { fields.append("\(quoted(key)):\(quoted(value))") } }
         return "{" + fields.joined(separator: ",") + "}\n"
     }
 

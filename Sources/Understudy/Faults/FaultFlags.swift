@@ -4,7 +4,28 @@ public import HTTPCore
 /// `X-Understudy-Status`, `X-Understudy-Delay`, `X-Understudy-Fault` headers for clients that
 /// cannot touch the URL. The flags are stripped before the vendor sees the query, so they never
 /// trip vendor validation.
+///
+/// Only these three names are reserved: understudy must never be stricter than the vendor, so any
+/// other parameter, `__`-prefixed or not, reaches the vendor (which ignores unknown parameters as the
+/// real API does). A `__` name that is not a flag is probably a typo: it is answered normally and
+/// named in an `X-Understudy-Warning` response header and the access log (issue 10).
 public enum FaultFlags {
+    /// The reserved query names; everything else belongs to the vendor.
+    static let names = ["__status", "__delay", "__fault"]
+    /// `X-Understudy-*` request headers understudy reads; others get a warning.
+    static let headerNames = ["x-understudy-status", "x-understudy-delay", "x-understudy-fault", "x-understudy-session"]
+
+    /// What a request asked of the fault layer.
+    public struct Extracted: Sendable {
+        public var effect: FaultEffect
+        /// The request as the vendor must see it when flags had to be removed from the query
+        /// (`nil` when it can go to the vendor as it is, which spares a copy).
+        public var stripped: HTTPRequest?
+        /// Look-alike flags that were not understood (`__stauts`, `X-Understudy-Dealy`), for the
+        /// `X-Understudy-Warning` header.
+        public var unknownFlags: [String]
+    }
+
     /// A flag with a value understudy does not understand.
     public struct InvalidFlag: Error, Equatable, Sendable {
         public var flag: String
@@ -18,13 +39,12 @@ public enum FaultFlags {
     static let delayAccepted = "a duration such as 250, 250ms or 2s (at most 600s)"
     static let faultAccepted = FaultEffect.Kind.allCases.map(\.rawValue).joined(separator: ", ")
 
-    /// The flags in `request`, and the request as the vendor must see it when query flags had to be
-    /// removed (`nil` when the request can go to the vendor as it is, which spares a copy).
-    public static func extract(from request: HTTPRequest) throws(InvalidFlag) -> (FaultEffect, HTTPRequest?) {
+    /// The flags in `request`, the request as the vendor must see it, and look-alike flags.
+    public static func extract(from request: HTTPRequest) throws(InvalidFlag) -> Extracted {
         let hasQueryFlags = request.query.contains { $0.name.utf8.first == UInt8(ascii: "_") && $0.name.hasPrefix("__") }
         // One cheap pass on the hot path: most requests carry no X-Understudy-* header at all.
         let hasHeaderFlags = request.headers.contains { $0.name.utf8.count > 13 && $0.name.lowercased().hasPrefix("x-understudy-") }
-        guard hasQueryFlags || hasHeaderFlags else { return (FaultEffect(), nil) }
+        guard hasQueryFlags || hasHeaderFlags else { return Extracted(effect: FaultEffect(), stripped: nil, unknownFlags: []) }
         let headerStatus = request.headers["X-Understudy-Status"]
         let headerDelay = request.headers["X-Understudy-Delay"]
         let headerFault = request.headers["X-Understudy-Fault"]
@@ -37,10 +57,21 @@ public enum FaultFlags {
             }
             effect.kind = kind
         }
-        for item in request.query where item.name.hasPrefix("__") && !["__status", "__delay", "__fault"].contains(item.name) {
-            throw InvalidFlag(flag: item.name, value: item.value, accepted: "a known flag: __status, __delay, __fault")
+        var unknown: [String] = []
+        for item in request.query where item.name.hasPrefix("__") && !names.contains(item.name) && !unknown.contains(item.name) {
+            unknown.append(item.name)
         }
-        return (effect, hasQueryFlags ? strippingFlags(from: request) : nil)
+        for field in request.headers {
+            let name = field.name.lowercased()
+            if name.hasPrefix("x-understudy-"), !headerNames.contains(name), !unknown.contains(field.name) { unknown.append(field.name) }
+        }
+        let hasReservedQuery = hasQueryFlags && request.query.contains { names.contains($0.name) }
+        return Extracted(effect: effect, stripped: hasReservedQuery ? strippingFlags(from: request) : nil, unknownFlags: unknown)
+    }
+
+    /// The `X-Understudy-Warning` value for look-alike flags.
+    static func warning(for unknown: [String]) -> String {
+        "ignored unknown flag\(unknown.count == 1 ? "" : "s") \(unknown.joined(separator: ", ")) (understudy reads only __status, __delay, __fault and X-Understudy-Status/-Delay/-Fault; other parameters go to the vendor)"
     }
 
     static func readStatus(_ value: String) throws(InvalidFlag) -> Int {
@@ -65,9 +96,12 @@ public enum FaultFlags {
         return amount * scale
     }
 
-    /// Rebuilds the target without `__` parameters, keeping every other byte of the query as sent.
+    /// Rebuilds the target without the reserved parameters, keeping every other byte of the query as sent.
     static func strippingFlags(from request: HTTPRequest) -> HTTPRequest {
-        let kept = request.rawQuery.split(separator: "&", omittingEmptySubsequences: false).filter { !$0.hasPrefix("__") }
+        let kept = request.rawQuery.split(separator: "&", omittingEmptySubsequences: false).filter { segment in
+            let name = segment.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false).first ?? segment
+            return !names.contains(PercentDecoding.decode(name, plusIsSpace: true))
+        }
         let path = request.target.split(separator: "?", maxSplits: 1).first.map(String.init) ?? request.target
         let target = kept.isEmpty ? path : "\(path)?\(kept.joined(separator: "&"))"
         var stripped = HTTPRequest(method: request.method, target: target, version: request.version, headers: request.headers, body: request.body)

@@ -4,18 +4,39 @@ import Testing
 
 struct FaultFlagsTests {
     @Test func flags_areReadFromQueryAndStripped() throws {
-        let request = HTTPRequest.make("/v1/organization/users?limit=2&__status=503&__delay=2s&__fault=slow&after=x")
-        let (effect, cleaned) = try FaultFlags.extract(from: request)
-        #expect(effect == FaultEffect(status: 503, delayMilliseconds: 2000, kind: .slow))
-        #expect(cleaned?.target == "/v1/organization/users?limit=2&after=x")
-        #expect(cleaned?.query.map(\.name) == ["limit", "after"])
+        let request = HTTPRequest.make("/v1/organization/users?limit=2&__status=503&__delay=2s&%5F%5Ffault=slow&after=x")
+        let extracted = try FaultFlags.extract(from: request)
+        #expect(extracted.effect == FaultEffect(status: 503, delayMilliseconds: 2000, kind: .slow))
+        #expect(extracted.stripped?.target == "/v1/organization/users?limit=2&after=x")
+        #expect(extracted.stripped?.query.map(\.name) == ["limit", "after"])
+        #expect(extracted.unknownFlags.isEmpty)
+    }
+
+    @Test func otherDoubleUnderscoreParameters_reachTheVendorWithAWarning() throws {
+        let request = HTTPRequest.make("/v1/users?__stauts=503&maxResults=2&__vendor_param=1", headers: [("X-Understudy-Dealy", "2s")])
+        let extracted = try FaultFlags.extract(from: request)
+        #expect(extracted.effect.isEmpty)
+        #expect(extracted.stripped == nil)  // nothing reserved to strip: the vendor sees every parameter
+        #expect(extracted.unknownFlags == ["__stauts", "__vendor_param", "X-Understudy-Dealy"])
+    }
+
+    @Test func lookAlikeFlag_isAnsweredNormallyAndNamedInAWarningHeader() throws {
+        let app = try makeApp()
+        let key = FaultInjectionTests.openAIKey
+        let plain = app.handle(.make("/v1/organization/users?limit=2", authorization: key))
+        let typo = app.handle(.make("/v1/organization/users?limit=2&__stauts=503", authorization: key))
+        #expect(typo.status == .ok)
+        #expect(typo.body == plain.body)
+        #expect(typo.headers["X-Understudy-Warning"]?.contains("__stauts") == true)
+        #expect(typo.logMetadata["warning"]?.contains("__stauts") == true)
+        #expect(plain.headers["X-Understudy-Warning"] == nil)
     }
 
     @Test func flags_areReadFromHeaders() throws {
         let request = HTTPRequest.make("/v1/users", headers: [("X-Understudy-Status", "429"), ("X-Understudy-Delay", "250ms"), ("X-Understudy-Fault", "reset")])
-        let (effect, cleaned) = try FaultFlags.extract(from: request)
-        #expect(effect == FaultEffect(status: 429, delayMilliseconds: 250, kind: .reset))
-        #expect(cleaned == nil)  // nothing to strip from the query: the vendor gets the request as it is
+        let extracted = try FaultFlags.extract(from: request)
+        #expect(extracted.effect == FaultEffect(status: 429, delayMilliseconds: 250, kind: .reset))
+        #expect(extracted.stripped == nil)  // nothing to strip from the query: the vendor gets the request as it is
     }
 
     @Test(arguments: [("250", 250), ("250ms", 250), ("2s", 2000), ("0", 0)])
@@ -25,7 +46,7 @@ struct FaultFlagsTests {
 
     @Test(arguments: [
         ("__status=200", "__status"), ("__status=abc", "__status"), ("__delay=soon", "__delay"),
-        ("__delay=-5", "__delay"), ("__delay=601s", "__delay"), ("__fault=explode", "__fault"), ("__bogus=1", "__bogus"),
+        ("__delay=-5", "__delay"), ("__delay=601s", "__delay"), ("__fault=explode", "__fault"),
     ])
     func badFlag_namesTheFlag(query: String, flag: String) {
         #expect { try FaultFlags.extract(from: .make("/v1/users?\(query)")) } throws: { ($0 as? FaultFlags.InvalidFlag)?.flag == flag }
@@ -116,5 +137,22 @@ struct FaultInjectionTests {
         let response = try makeApp().handle(HTTPRequest(method: "POST", target: "/__admin/faults", headers: ["Host": "x"], body: Array(body.utf8)))
         #expect(response.status == .badRequest)
         #expect(response.text.contains(message))
+    }
+}
+
+struct FaultRuleMethodTests {
+    @Test func ruleWithAMethod_firesOnlyForThatMethod() throws {
+        let app = try makeApp()
+        let key = FaultInjectionTests.openAIKey
+        app.faults.arm(FaultRule(vendor: "openai", method: "POST", effect: FaultEffect(status: 503)))
+        #expect(app.handle(.make("/v1/organization/users", authorization: key)).status == .ok)
+        app.faults.arm(FaultRule(vendor: "openai", method: "GET", effect: FaultEffect(status: 502)))
+        #expect(app.handle(.make("/v1/organization/users", authorization: key)).status.code == 502)
+    }
+
+    @Test func methodField_isReadUppercasedAndValidated() throws {
+        let rule = try FaultRule.read(try JSONValue.parse(#"{"method":"delete","status":500}"#), knownVendors: [])
+        #expect(rule.method == "DELETE")
+        #expect(throws: FaultRule.Invalid.self) { try FaultRule.read(try JSONValue.parse(#"{"method":"GE T","status":500}"#), knownVendors: []) }
     }
 }
