@@ -24,6 +24,10 @@ extension UnderstudyServer {
         public var adminToken: String?
         /// Lifetime in seconds of OAuth access tokens the vendors mint (`serve --token-ttl`; 1Password: 900).
         public var tokenTTL: Int
+        /// How many sessions besides the default may exist at once (`serve --max-sessions`).
+        public var maxSessions: Int
+        /// Sessions unused this long are dropped (`serve --session-idle`, default 10 minutes).
+        public var sessionIdleMilliseconds: Int
         public var logger: Logger
         /// Called once per answered request on the event loop (access log).
         public var onResponse: (@Sendable (HTTPExchange) -> Void)?
@@ -40,6 +44,8 @@ extension UnderstudyServer {
             journalSize: Int = 10_000,
             adminToken: String? = nil,
             tokenTTL: Int = 900,
+            maxSessions: Int = 1000,
+            sessionIdleMilliseconds: Int = 600_000,
             logger: Logger = Logger(label: "understudy"),
             onResponse: (@Sendable (HTTPExchange) -> Void)? = nil
         ) {
@@ -54,6 +60,8 @@ extension UnderstudyServer {
             self.journalSize = journalSize
             self.adminToken = adminToken
             self.tokenTTL = tokenTTL
+            self.maxSessions = maxSessions
+            self.sessionIdleMilliseconds = sessionIdleMilliseconds
             self.logger = logger
             self.onResponse = onResponse
         }

@@ -1,7 +1,8 @@
 public import HTTPCore
 
-/// The emulator as an ``HTTPHandler``: routes each request to a vendor or to the admin API.
-/// It can run behind ``UnderstudyServer`` or be called directly in tests (no socket).
+/// The emulator as an ``HTTPHandler``: routes each request to a vendor or to the admin API, in
+/// the session the request names. It can run behind ``UnderstudyServer`` or be called directly in
+/// tests (no socket).
 public final class UnderstudyApp: HTTPHandler {
     enum Target: Sendable {
         case vendor(Int, operation: Int, prefixed: Bool)
@@ -20,20 +21,32 @@ public final class UnderstudyApp: HTTPHandler {
         case listRequests
         case clearRequests
         case reset
+        case listSessions
+        case createSession
+        case deleteSessions
+        case deleteSession
+        case resetSession
     }
 
-    /// Every vendor with its seed, store and state, in registry order.
-    public let records: [VendorRecord]
+    /// Every session: the default one (today's behaviour) and those clients name.
+    let sessions: SessionBook
+    /// Every vendor of the default session with its seed, store and state, in registry order.
+    public var records: [VendorRecord] { sessions.defaultSession.records }
+    /// Faults armed in the default session through the admin API or `serve --faults`.
+    public var faults: FaultBook { sessions.defaultSession.faults }
+    /// The default session's last requests (`GET /__admin/requests`).
+    public var journal: RequestJournal { sessions.defaultSession.journal }
     let acceptsAnyKey: Bool
-    /// Faults armed through the admin API or `serve --faults`.
-    public let faults = FaultBook()
-    /// The last requests answered over a socket (`GET /__admin/requests`).
-    public let journal: RequestJournal
-    private let adminAuthorization: String?
-    private let startupFaults: [FaultRule]
-    let rateLimiter: RateLimiter
+    let adminAuthorization: String?
+    let startupFaults: [FaultRule]
     let runtimeUserCounter = Counter()
-    private let router: Router<Target>
+    let router: Router<Target>
+    /// Per vendor (registry order), its magic credentials by `Authorization` value.
+    let magicCredentials: [[String: MagicCredential]]
+
+    /// The header naming a session (one of the three ways in, with `/__session/NAME/…` and session credentials).
+    static let sessionHeader = "X-Understudy-Session"
+    static let sessionPrefix = "/__session/"
 
     /// Loads every vendor's seeds (embedded, or from `configuration.seedsDirectory`).
     public init(configuration: UnderstudyServer.Configuration = .init(), vendors: [any VendorAPI] = VendorRegistry.all) throws {
@@ -57,8 +70,43 @@ public final class UnderstudyApp: HTTPHandler {
             }
             records.append(VendorRecord(api: vendor, seed: seed, store: store, state: state))
         }
-        self.records = records
         acceptsAnyKey = configuration.acceptsAnyKey
+        adminAuthorization = configuration.adminToken.map { "Bearer \($0)" }
+        startupFaults = configuration.faultRules
+        magicCredentials = records.map { record in
+            Dictionary(MagicCredential.all(for: record.seed).map { ($0.authorization, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        let baseRecords = records
+        let faultRules = configuration.faultRules
+        let rateLimits = configuration.rateLimits
+        let journalSize = configuration.journalSize
+        @Sendable func makeSession(_ name: String) -> Session {
+            var credentials: [String: [VendorSeed.Credential]] = [:]
+            let sessionRecords = baseRecords.map { base in
+                var seed = base.seed
+                if name != Session.defaultName {
+                    let bound = DerivedCredentials.session(name, seed: base.seed, vendor: base.id)
+                    credentials[base.id] = bound
+                    seed.credentials += bound
+                }
+                // The seed built this state once already, so building it again cannot fail.
+                let state = name == Session.defaultName ? base.state : ((try? base.api.makeState(seed: seed, context: context)) ?? nil)
+                let store = name == Session.defaultName ? base.store : UserStore(startingAs: base.store.initialSnapshot)
+                return VendorRecord(api: base.api, seed: seed, store: store, state: state, operations: base.operations)
+            }
+            let faults = FaultBook()
+            for rule in faultRules { faults.arm(rule) }
+            return Session(name: name, records: sessionRecords, faults: faults, journal: RequestJournal(capacity: journalSize),
+                           rateLimiter: RateLimiter(limits: rateLimits), credentials: credentials)
+        }
+        sessions = SessionBook(
+            defaultSession: makeSession(Session.defaultName), maxSessions: configuration.maxSessions,
+            idleMilliseconds: Int64(configuration.sessionIdleMilliseconds), make: makeSession
+        )
+        router = Self.makeRouter(records)
+    }
+
+    private static func makeRouter(_ records: [VendorRecord]) -> Router<Target> {
         var router = Router<Target>()
         router.add("GET", "/__admin/health", .health)
         router.add("GET", "/__admin/specs/{vendor}", .spec)
@@ -75,18 +123,18 @@ public final class UnderstudyApp: HTTPHandler {
         router.add("GET", "/__admin/requests", .listRequests)
         router.add("DELETE", "/__admin/requests", .clearRequests)
         router.add("POST", "/__admin/reset", .reset)
+        router.add("GET", "/__admin/sessions", .listSessions)
+        router.add("POST", "/__admin/sessions", .createSession)
+        router.add("DELETE", "/__admin/sessions", .deleteSessions)
+        router.add("DELETE", "/__admin/sessions/{name}", .deleteSession)
+        router.add("POST", "/__admin/sessions/{name}/reset", .resetSession)
         for (index, record) in records.enumerated() {
             for (number, operation) in record.operations.enumerated() {
                 router.add(operation.method, operation.path, .vendor(index, operation: number, prefixed: false))
                 router.add(operation.method, "/\(record.id)\(operation.path)", .vendor(index, operation: number, prefixed: true))
             }
         }
-        self.router = router
-        journal = RequestJournal(capacity: configuration.journalSize)
-        adminAuthorization = configuration.adminToken.map { "Bearer \($0)" }
-        startupFaults = configuration.faultRules
-        rateLimiter = RateLimiter(limits: configuration.rateLimits)
-        for rule in startupFaults { faults.arm(rule) }
+        return router
     }
 
     public func handle(_ incoming: HTTPRequest) -> HTTPResponse {
@@ -94,18 +142,59 @@ public final class UnderstudyApp: HTTPHandler {
         // `/x/../__admin` are all `/__admin` to both (issue 11: the token was bypassable).
         var request = incoming
         request.path = Self.normalizedPath(incoming.path)
-        if let adminAuthorization, Self.isAdminPath(request.path), request.headers["Authorization"] != adminAuthorization {
+        var sessionName: String?
+        if request.path.hasPrefix(Self.sessionPrefix) {
+            let rest = request.path.dropFirst(Self.sessionPrefix.count)
+            let name = rest.prefix { $0 != "/" }
+            sessionName = String(name)
+            let remainder = rest.dropFirst(name.count)
+            request.path = remainder.isEmpty ? "/" : String(remainder)
+        }
+        let isAdmin = Self.isAdminPath(request.path)
+        if let adminAuthorization, isAdmin, request.headers["Authorization"] != adminAuthorization {
             var response = AdminResponses.error(.unauthorized, "the admin API requires Authorization: Bearer <admin token> (serve --admin-token)")
             response.headers.add(name: "WWW-Authenticate", value: "Bearer")
+            response.logMetadata["admin"] = "true"
             return response
         }
+        if sessionName == nil, let named = request.headers[Self.sessionHeader] { sessionName = VendorRequest.trimmingSpaces(named) }
+        let session: Session
+        if let sessionName {
+            do { session = try sessions.session(named: sessionName).0 } catch {
+                var response = AdminResponses.sessionRefusal(error)
+                if isAdmin { response.logMetadata["admin"] = "true" }
+                return response
+            }
+        } else if !isAdmin, let bound = sessions.session(forAuthorization: request.headers["Authorization"]) {
+            session = bound
+        } else {
+            session = sessions.defaultSession
+        }
+        var response = route(request, in: session)
+        let wrote = response.logMetadata["wrote"]
+        if wrote != nil { response.logMetadata["wrote"] = nil }
+        session.touch(wroteTo: wrote)
+        if !session.isDefault { response.logMetadata["session"] = session.name }
+        if isAdmin { response.logMetadata["admin"] = "true" }
+        return response
+    }
+
+    private func route(_ request: HTTPRequest, in session: Session) -> HTTPResponse {
         switch router.match(method: request.method, path: request.path) {
         case .found(let target, let parameters):
-            return respond(to: request, target: target, parameters: parameters)
+            if case .vendor(let index, let number, let prefixed) = target {
+                let record = session.records[index]
+                let vendorPath = prefixed ? String(request.path.dropFirst(record.id.count + 1)) : request.path
+                let operation = record.operations[number]
+                return serveVendor(index, request, parameters, vendorPath, in: session, operation: operation, answer: operation.handler)
+            }
+            return respondToAdmin(request, target: target, parameters: parameters, in: session)
         case .methodNotAllowed(let allowed):
             var response: HTTPResponse
             if let (index, vendorPath) = vendorOwning(request.path) {
-                response = records[index].api.errorResponse(status: .methodNotAllowed, request: vendorRequest(request, index, [:], vendorPath, operation: nil))
+                response = records[index].api.errorResponse(
+                    status: .methodNotAllowed, request: vendorRequest(request, session.records[index], [:], vendorPath, operation: nil))
+                response.logMetadata["vendor"] = records[index].id
             } else {
                 response = AdminResponses.error(.methodNotAllowed, "method \(request.method) not allowed on \(request.path)")
             }
@@ -114,7 +203,7 @@ public final class UnderstudyApp: HTTPHandler {
         case .notFound:
             if let (index, vendorPath) = vendorOwning(request.path) {
                 let api = records[index].api
-                return serveVendor(index, request, [:], vendorPath, operation: nil) { vendorRequest in
+                return serveVendor(index, request, [:], vendorPath, in: session, operation: nil) { vendorRequest in
                     api.errorResponse(status: .notFound, request: vendorRequest)
                 }
             }
@@ -122,101 +211,38 @@ public final class UnderstudyApp: HTTPHandler {
         }
     }
 
-    private func respond(to request: HTTPRequest, target: Target, parameters: [String: String]) -> HTTPResponse {
-        switch target {
-        case .vendor(let index, let number, let prefixed):
-            let record = records[index]
-            let vendorPath = prefixed ? String(request.path.dropFirst(record.id.count + 1)) : request.path
-            let operation = record.operations[number]
-            return serveVendor(index, request, parameters, vendorPath, operation: operation, answer: operation.handler)
-        case .health:
-            return AdminResponses.health
-        case .spec, .versionSpec:
-            return spec(vendor: parameters["vendor"] ?? "", version: parameters["version"])
-        case .vendors:
-            return AdminResponses.vendorList(records)
-        case .listFaults:
-            return HTTPResponse(status: .ok, body: faults.listing.compactBytes)
-        case .armFault:
-            let json: JSONValue
-            do { json = try JSONValue.parse(request.body) } catch {
-                return AdminResponses.error(.badRequest, "body: \(error.description)")
-            }
-            do {
-                let id = faults.arm(try FaultRule.read(json, knownVendors: records.map(\.id)))
-                return HTTPResponse(status: .created, text: #"{"id":"\#(id)"}"#)
-            } catch {
-                return AdminResponses.error(.badRequest, error.message)
-            }
-        case .clearFaults:
-            faults.removeAll()
-            return HTTPResponse(status: .noContent, contentType: nil)
-        case .getUser, .addUser, .updateUser, .deleteUser:
-            return respondToUserChange(target, request, vendor: parameters["vendor"] ?? "", id: parameters["id"] ?? "")
-        case .listRequests:
-            let vendor = request.queryValue("vendor")
-            let status = request.queryValue("status").flatMap { Int($0) }
-            let limit = request.queryValue("limit").flatMap { Int($0) }
-            if request.queryValue("status") != nil, status == nil { return AdminResponses.error(.badRequest, "status must be an integer") }
-            if request.queryValue("limit") != nil, (limit ?? -1) < 0 { return AdminResponses.error(.badRequest, "limit must be a non-negative integer") }
-            return HTTPResponse(status: .ok, body: journal.listing(vendor: vendor, status: status, limit: limit).compactBytes)
-        case .clearRequests:
-            journal.clear()
-            return HTTPResponse(status: .noContent, contentType: nil)
-        case .reset:
-            reset()
-            return HTTPResponse(status: .ok, text: #"{"status":"reset"}"#)
-        case .removeFault:
-            let id = parameters["id"] ?? ""
-            guard faults.remove(id: id) else { return AdminResponses.error(.notFound, "no armed fault with id '\(id)'") }
-            return HTTPResponse(status: .noContent, contentType: nil)
-        }
-    }
-
-    private func respondToUserChange(_ target: Target, _ request: HTTPRequest, vendor: String, id: String) -> HTTPResponse {
-        do {
-            switch target {
-            case .getUser:
-                return HTTPResponse(status: .ok, body: try user(id: id, of: vendor).compactBytes)
-            case .deleteUser:
-                try deleteUser(id: id, of: vendor)
-                return HTTPResponse(status: .noContent, contentType: nil)
-            default:
-                let body: JSONValue
-                do { body = try JSONValue.parse(request.body) } catch {
-                    return AdminResponses.error(.badRequest, "body: \(error.description)")
-                }
-                if case .addUser = target {
-                    return HTTPResponse(status: .created, body: try addUser(body, to: vendor).compactBytes)
-                }
-                return HTTPResponse(status: .ok, body: try updateUser(id: id, of: vendor, with: body).compactBytes)
-            }
-        } catch {
-            return AdminResponses.error(error.status, error.message)
-        }
-    }
-
-    /// Runs a vendor request through the fault layer: per-request flags (stripped before the
-    /// vendor sees the query) over armed rules; an injected status is rendered by the vendor.
+    /// Runs a vendor request through the fault layer: magic credentials, per-request flags
+    /// (stripped before the vendor sees the query) over armed rules, rate limits; an injected
+    /// status is rendered by the vendor.
     private func serveVendor(
         _ index: Int, _ request: HTTPRequest, _ parameters: [String: String], _ vendorPath: String,
-        operation: VendorOperation?, answer: (VendorRequest) -> HTTPResponse
+        in session: Session, operation: VendorOperation?, answer: (VendorRequest) -> HTTPResponse
     ) -> HTTPResponse {
-        let vendor = records[index].api
+        let record = session.records[index]
+        let vendor = record.api
         let extracted: FaultFlags.Extracted
         do { extracted = try FaultFlags.extract(from: request) } catch {
             var response = AdminResponses.error(.badRequest, error.message)
             response.logMetadata["vendor"] = vendor.id
             return response
         }
-        let flags = extracted.effect
-        let stripped = extracted.stripped
-        let effect = flags.merged(over: faults.effect(vendor: vendor.id, method: request.method, path: vendorPath))
-        let forVendor = vendorRequest(stripped ?? request, index, parameters, vendorPath, operation: operation)
+        var forVendor = vendorRequest(extracted.stripped ?? request, record, parameters, vendorPath, operation: operation)
+        let authorization = request.headers["Authorization"] ?? ""
+        var effect = extracted.effect.merged(over: session.faults.effect(vendor: vendor.id, method: request.method, path: vendorPath))
+        let magic = magicCredentials[index][authorization]
+        if let magic {
+            // Magic credentials win over everything but explicit flags: they work in every session and
+            // whatever `--any-key` says. The delayed one is answered as the vendor's admin key.
+            effect = effect.merged(over: FaultEffect(status: magic.status, delayMilliseconds: magic.delayMilliseconds))
+            if magic.status == nil, let admin = record.seed.credentials.first(where: { $0.role == .admin }) {
+                forVendor.http.headers.replaceOrAdd(name: "Authorization", value: admin.authorization)
+            }
+        }
         var response: HTTPResponse
         if let status = effect.status {
             response = vendor.errorResponse(status: HTTPStatus(code: status), request: forVendor)
-        } else if let limit = rateLimiter.take(vendor: vendor.id, credential: request.headers["Authorization"] ?? "") {
+            if status == 429, magic != nil, vendor.sendsRetryAfter { response.headers.replaceOrAdd(name: "Retry-After", value: "1") }
+        } else if let limit = session.rateLimiter.take(vendor: vendor.id, credential: authorization) {
             if limit.isAllowed {
                 response = answer(forVendor)
                 for field in vendor.rateLimitHeaders(limit) { response.headers.add(name: field.name, value: field.value) }
@@ -229,26 +255,36 @@ public final class UnderstudyApp: HTTPHandler {
         }
         if !effect.isEmpty {
             response = effect.apply(to: response)
-            response.logMetadata["fault"] = effect.summary
+            response.logMetadata["fault"] = magic.map { "magic-\($0.effect)" } ?? effect.summary
         }
         if !extracted.unknownFlags.isEmpty {
             let warning = FaultFlags.warning(for: extracted.unknownFlags)
             response.headers.add(name: "X-Understudy-Warning", value: warning)
             response.logMetadata["warning"] = warning
         }
+        if let operation {
+            response.logMetadata["operation"] = operation.name
+            if operation.writes, response.status.code < 400 { response.logMetadata["wrote"] = vendor.id }
+        }
         response.logMetadata["vendor"] = vendor.id
         return response
     }
 
     func vendorRequest(
-        _ request: HTTPRequest, _ index: Int, _ parameters: [String: String], _ vendorPath: String, operation: VendorOperation?
+        _ request: HTTPRequest, _ record: VendorRecord, _ parameters: [String: String], _ vendorPath: String, operation: VendorOperation?
     ) -> VendorRequest {
-        let record = records[index]
-        return VendorRequest(
+        VendorRequest(
             http: request, parameters: parameters, vendorPath: vendorPath,
             store: record.store, state: record.state, seed: record.seed, acceptsAnyKey: acceptsAnyKey,
             operation: operation?.name, version: operation?.version ?? record.api.defaultVersion
         )
+    }
+
+    /// A vendor request in the default session (for tests of a vendor's error rendering).
+    func vendorRequest(
+        _ request: HTTPRequest, _ index: Int, _ parameters: [String: String], _ vendorPath: String, operation: VendorOperation?
+    ) -> VendorRequest {
+        vendorRequest(request, records[index], parameters, vendorPath, operation: operation)
     }
 
     /// The vendor whose prefix or endpoint family the path belongs to, with the path as that vendor sees it.
@@ -259,26 +295,11 @@ public final class UnderstudyApp: HTTPHandler {
         return nil
     }
 
-    /// `GET /__admin/specs/{vendor}` (default version) and `/__admin/specs/{vendor}/{version}`.
-    private func spec(vendor id: String, version: String?) -> HTTPResponse {
-        guard let record = record(for: id) else {
-            return AdminResponses.error(.notFound, "no spec for vendor '\(id)'; known: \(records.map(\.id).joined(separator: ", "))")
-        }
-        let versions = record.api.versions
-        guard let chosen = version.map({ wanted in versions.first { $0.id == wanted } }) ?? versions.first else {
-            return AdminResponses.error(.notFound, "no version '\(version ?? "")' of \(id); known: \(versions.map(\.id).joined(separator: ", "))")
-        }
-        guard let spec = EmbeddedData.specs[chosen.spec] else {
-            return AdminResponses.error(.notFound, "no spec document '\(chosen.spec)' is embedded")
-        }
-        return HTTPResponse(status: .ok, text: spec)
-    }
-
     /// `path` with empty and `.` segments dropped and `..` resolved (RFC 3986 §5.2.4), so every
     /// spelling of a path reaches the same decision.
     static func normalizedPath(_ path: String) -> String {
         let utf8 = path.utf8
-        // Fast path: no `//`, no `/.` segment, no trailing slash beyond the root.
+        // Fast path: no `//`, no `/.` segment.
         var previous: UInt8 = 0
         var clean = utf8.first == UInt8(ascii: "/")
         if clean {
@@ -298,27 +319,26 @@ public final class UnderstudyApp: HTTPHandler {
     }
 
     /// Whether a normalised path belongs to the admin API.
-    static func isAdminPath(_ path: String) -> Bool {
-        path.hasPrefix("/__admin")
-    }
+    static func isAdminPath(_ path: String) -> Bool { path.hasPrefix("/__admin") }
 
-    /// Users and vendor state back to seeds; journal, armed faults and rate-limit counters cleared; `--faults` rules re-armed.
-    public func reset() {
-        for record in records { record.reset() }
-        journal.clear()
-        faults.removeAll()
-        for rule in startupFaults { faults.arm(rule) }
-        rateLimiter.reset()
-    }
+    /// The default session back to its start: users and vendor state to seeds; journal, armed faults
+    /// and rate-limit counters cleared; `--faults` rules re-armed. Other sessions are untouched.
+    public func reset() { sessions.defaultSession.reset(rearming: startupFaults) }
 
-    /// Records an answered request in the journal (admin calls are left out, so reading the journal
-    /// does not fill it).
+    /// Records an answered request in its session's journal (admin calls are left out, so reading
+    /// the journal does not fill it).
     func recordInJournal(_ exchange: HTTPExchange) {
-        if let path = exchange.request?.path, Self.isAdminPath(Self.normalizedPath(path)) { return }
-        journal.record(exchange)
+        if exchange.metadata["admin"] != nil { return }
+        if let name = exchange.metadata["session"] {
+            (try? sessions.session(named: name, create: false))?.0.journal.record(exchange)
+        } else if let path = exchange.request?.path, Self.isAdminPath(Self.normalizedPath(path)) {
+            return
+        } else {
+            journal.record(exchange)
+        }
     }
 
-    /// A vendor's record (API, seed, store, state), for the admin API and tests.
+    /// A vendor's record (API, seed, store, state) in the default session, for the admin API and tests.
     public func record(for vendorID: String) -> VendorRecord? {
         records.first { $0.id == vendorID }
     }
@@ -328,4 +348,11 @@ public final class UnderstudyApp: HTTPHandler {
 
     /// The loaded seed of a vendor.
     public func seed(for vendorID: String) -> VendorSeed? { record(for: vendorID)?.seed }
+
+    /// The session called `name` (started if new); `default` is the default session.
+    public func session(_ name: String) throws -> Session {
+        do { return try sessions.session(named: name).0 } catch {
+            throw UserChangeError(status: .badRequest, message: AdminResponses.sessionRefusalMessage(error))
+        }
+    }
 }

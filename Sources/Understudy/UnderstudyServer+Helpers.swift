@@ -62,7 +62,61 @@ extension UnderstudyServer {
 
     /// The journal, oldest first, optionally filtered.
     public func requests(vendor: VendorID? = nil, status: Int? = nil) -> [RecordedRequest] {
-        app.journal.entries().compactMap { entry in
+        RecordedRequest.from(app.journal, vendor: vendor, status: status)
+    }
+
+    /// The default session back to its start: users, journal and faults cleared, rate limits refilled.
+    public func reset() { app.reset() }
+}
+
+/// One session of a running server, for Swift tests that run in parallel against one server:
+/// everything the server's helpers do, scoped to this session.
+public struct SessionHandle: Sendable {
+    public let server: UnderstudyServer
+    public let session: Session
+
+    public var name: String { session.name }
+
+    /// `http://HOST:PORT/__session/NAME/openai`: an SDK pointed here stays in this session.
+    public func baseURL(for vendor: VendorID) -> String { "\(server.baseURL)/__session/\(name)/\(vendor.rawValue)" }
+
+    /// This session's own credentials for `vendor` (they select the session without a URL or header).
+    public func credentials(for vendor: VendorID) -> [VendorSeed.Credential] { session.credentials[vendor.rawValue] ?? [] }
+
+    /// This session's admin `Authorization` value for `vendor`.
+    public func adminAuthorization(for vendor: VendorID) -> String {
+        credentials(for: vendor).first { $0.role == .admin }?.authorization ?? server.adminAuthorization(for: vendor)
+    }
+
+    /// Adds a user in this session only.
+    @discardableResult
+    public func addUser(_ json: String, to vendor: VendorID) throws -> JSONValue {
+        try server.app.addUser(try JSONValue.parse(json), to: vendor.rawValue, in: session)
+    }
+
+    /// Arms a fault in this session only. - Returns: the rule's id.
+    @discardableResult
+    public func armFault(_ rule: FaultRule) -> String { session.faults.arm(rule) }
+
+    /// This session's journal, oldest first.
+    public func requests(vendor: VendorID? = nil, status: Int? = nil) -> [RecordedRequest] {
+        RecordedRequest.from(session.journal, vendor: vendor, status: status)
+    }
+
+    /// This session back to the seeds (users, vendor state, journal, faults, rate limits).
+    public func reset() { session.reset(rearming: server.app.startupFaults) }
+}
+
+extension UnderstudyServer {
+    /// The session called `name`, started if new (`default` is the default session).
+    public func session(_ name: String) throws -> SessionHandle {
+        SessionHandle(server: self, session: try app.session(name))
+    }
+}
+
+extension RecordedRequest {
+    static func from(_ journal: RequestJournal, vendor: VendorID?, status: Int?) -> [RecordedRequest] {
+        journal.entries().compactMap { entry in
             let exchange = entry.exchange
             guard let request = exchange.request else { return nil }
             if let vendor, exchange.metadata["vendor"] != vendor.rawValue { return nil }
@@ -77,7 +131,4 @@ extension UnderstudyServer {
             )
         }
     }
-
-    /// Users back to their start, journal and faults cleared, rate limits refilled.
-    public func reset() { app.reset() }
 }

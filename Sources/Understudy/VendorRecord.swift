@@ -7,12 +7,12 @@ public final class VendorRecord: Sendable {
     public let state: (any VendorState)?
     public let operations: [VendorOperation]
 
-    init(api: any VendorAPI, seed: VendorSeed, store: UserStore, state: (any VendorState)?) {
+    init(api: any VendorAPI, seed: VendorSeed, store: UserStore, state: (any VendorState)?, operations: [VendorOperation]? = nil) {
         self.api = api
         self.seed = seed
         self.store = store
         self.state = state
-        operations = api.operations()
+        self.operations = operations ?? api.operations()
     }
 
     public var id: String { api.id }

@@ -59,12 +59,22 @@ extension UnderstudyCommand {
         @Option(name: .customLong("token-ttl"), help: ArgumentHelp("Lifetime of OAuth access tokens minted by vendors that issue them (1Password), after which they get the vendor's 401.", valueName: "seconds"))
         var tokenTTL = 900
 
+        @Option(name: .customLong("max-sessions"), help: "How many sessions (besides the default) may exist at once; more get understudy's 429.")
+        var maxSessions = 1000
+
+        @Option(name: .customLong("session-idle"), help: ArgumentHelp("Drop sessions unused for this long (250ms, 30s, 10m, 1h).", valueName: "duration"))
+        var sessionIdle = "10m"
+
         @Flag(name: .customLong("any-key"), help: "Accept any non-empty credential in the vendor's scheme.")
         var anyKey = false
 
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
             guard (1...86_400 * 365).contains(tokenTTL) else { throw ValidationError("--token-ttl must be between 1 and 31536000 seconds, got \(tokenTTL)") }
+            guard maxSessions >= 0 else { throw ValidationError("--max-sessions must be 0 or more, got \(maxSessions)") }
+            guard let idle = DurationText.milliseconds(sessionIdle), idle >= 1 else {
+                throw ValidationError("--session-idle must be a duration such as 30s, 10m or 1h, got '\(sessionIdle)'")
+            }
             guard journalSize >= 1 else { throw ValidationError("--journal-size must be at least 1, got \(journalSize)") }
             _ = try parsedRateLimits()
             _ = try parsedGeneration()
@@ -79,7 +89,8 @@ extension UnderstudyCommand {
             var configuration = UnderstudyServer.Configuration(
                 host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey,
                 generation: try parsedGeneration(), rateLimits: try parsedRateLimits(), journalSize: journalSize, adminToken: adminToken,
-                tokenTTL: tokenTTL, logger: Logger(label: "understudy")
+                tokenTTL: tokenTTL, maxSessions: maxSessions,
+                sessionIdleMilliseconds: DurationText.milliseconds(sessionIdle) ?? 600_000, logger: Logger(label: "understudy")
             )
             if let faults {
                 do {

@@ -28,15 +28,50 @@ enum AdminResponses {
 
     /// `GET /__admin/vendors`: what a black-box test needs to drive every vendor: versions,
     /// operations, credentials, and the vendor's own seed values (workspaces, invites, roles, …).
-    static func vendorList(_ records: [VendorRecord]) -> HTTPResponse {
+    static func vendorList(_ records: [VendorRecord], magic: [[String: MagicCredential]], session: Session) -> HTTPResponse {
         var writer = JSONWriter(capacity: 8192)
         writer.object { object in
-            object.value("vendors", .array(records.map(vendorEntry)))
+            object.string("session", session.name)
+            object.value("vendors", .array(zip(records, magic).map { record, magic in
+                vendorEntry(record, magic: magic.values.sorted { $0.authorization < $1.authorization })
+            }))
         }
         return HTTPResponse(status: .ok, body: writer.bytes)
     }
 
-    private static func vendorEntry(_ record: VendorRecord) -> JSONValue {
+    /// Understudy's own answer when a session cannot be used.
+    static func sessionRefusal(_ refusal: SessionBook.Refusal) -> HTTPResponse {
+        switch refusal {
+        case .invalidName: error(.badRequest, sessionRefusalMessage(refusal))
+        case .capReached: error(.tooManyRequests, sessionRefusalMessage(refusal))
+        case .unknown: error(.notFound, sessionRefusalMessage(refusal))
+        }
+    }
+
+    static func sessionRefusalMessage(_ refusal: SessionBook.Refusal) -> String {
+        switch refusal {
+        case .invalidName(let name):
+            "invalid session name '\(name)': use 1 to 64 letters, digits, '.', '_' or '-'"
+        case .capReached(let cap):
+            "at most \(cap) sessions may exist at once (serve --max-sessions); delete some with DELETE /__admin/sessions/{name} or wait for idle ones to expire"
+        case .unknown(let name):
+            "no session named '\(name)'"
+        }
+    }
+
+    /// `POST /__admin/sessions`: the session's name and, per vendor, one credential per role.
+    static func sessionCredentials(_ session: Session) -> JSONValue {
+        .object([
+            ("name", .string(session.name)),
+            ("credentials", .object(session.records.map { record in
+                (record.id, .array((session.credentials[record.id] ?? []).map {
+                    .object([("authorization", .string($0.authorization)), ("role", .string($0.role.rawValue))])
+                }))
+            })),
+        ])
+    }
+
+    private static func vendorEntry(_ record: VendorRecord, magic: [MagicCredential]) -> JSONValue {
         let vendor = record.api
         var paths: [String] = []
         for operation in record.operations where !paths.contains(operation.path) { paths.append(operation.path) }
@@ -67,6 +102,10 @@ enum AdminResponses {
             })),
         ]
         if !record.seed.accounts.isEmpty { members.append(("accounts", .array(record.seed.accounts.map { .string($0) }))) }
+        let order = MagicCredential.kinds.map(\.0)
+        members.append(("magicCredentials", .array(magic.sorted {
+            (order.firstIndex(of: $0.effect) ?? 0) < (order.firstIndex(of: $1.effect) ?? 0)
+        }.map(\.listing))))
         let count = record.store.snapshot().count
         members.append(("userCount", .number(Double(count), text: String(count))))
         members += vendor.adminSummary(seed: record.seed, state: record.state)

@@ -19,7 +19,12 @@ extension UnderstudyApp {
     /// Adds a user to `vendorID` from a partial vendor-shaped object.
     /// - Returns: the stored user as the vendor lists it.
     public func addUser(_ body: JSONValue, to vendorID: String) throws(UserChangeError) -> JSONValue {
-        let record = try vendorRecord(vendorID)
+        try addUser(body, to: vendorID, in: sessions.defaultSession)
+    }
+
+    /// Adds a user to `vendorID` in `session`.
+    public func addUser(_ body: JSONValue, to vendorID: String, in session: Session) throws(UserChangeError) -> JSONValue {
+        let record = try vendorRecord(vendorID, in: session)
         let vendor = record.api
         let (members, removed) = try splitMeta(body)
         var template: JSONValue
@@ -43,7 +48,12 @@ extension UnderstudyApp {
 
     /// Changes fields of an existing user; the id cannot change.
     public func updateUser(id: String, of vendorID: String, with body: JSONValue) throws(UserChangeError) -> JSONValue {
-        let record = try vendorRecord(vendorID)
+        try updateUser(id: id, of: vendorID, with: body, in: sessions.defaultSession)
+    }
+
+    /// Changes fields of an existing user in `session`.
+    public func updateUser(id: String, of vendorID: String, with body: JSONValue, in session: Session) throws(UserChangeError) -> JSONValue {
+        let record = try vendorRecord(vendorID, in: session)
         guard let current = record.store.snapshot().user(id: id) else {
             throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
         }
@@ -59,7 +69,12 @@ extension UnderstudyApp {
 
     /// Deletes a user; cursors already handed out keep working.
     public func deleteUser(id: String, of vendorID: String) throws(UserChangeError) {
-        let record = try vendorRecord(vendorID)
+        try deleteUser(id: id, of: vendorID, in: sessions.defaultSession)
+    }
+
+    /// Deletes a user in `session`.
+    public func deleteUser(id: String, of vendorID: String, in session: Session) throws(UserChangeError) {
+        let record = try vendorRecord(vendorID, in: session)
         guard record.store.remove(id: id) != nil else {
             throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
         }
@@ -67,15 +82,20 @@ extension UnderstudyApp {
 
     /// One stored user, as the vendor lists it.
     public func user(id: String, of vendorID: String) throws(UserChangeError) -> JSONValue {
-        let record = try vendorRecord(vendorID)
+        try user(id: id, of: vendorID, in: sessions.defaultSession)
+    }
+
+    /// One stored user of `session`, as the vendor lists it.
+    public func user(id: String, of vendorID: String, in session: Session) throws(UserChangeError) -> JSONValue {
+        let record = try vendorRecord(vendorID, in: session)
         guard let user = record.store.snapshot().user(id: id) else {
             throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
         }
         return user.document
     }
 
-    private func vendorRecord(_ vendorID: String) throws(UserChangeError) -> VendorRecord {
-        guard let record = record(for: vendorID) else {
+    private func vendorRecord(_ vendorID: String, in session: Session) throws(UserChangeError) -> VendorRecord {
+        guard let record = session.record(for: vendorID) else {
             throw UserChangeError(status: .notFound, message: "unknown vendor '\(vendorID)'; known: \(records.map(\.id).joined(separator: ", "))")
         }
         return record

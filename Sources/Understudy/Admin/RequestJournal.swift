@@ -45,6 +45,9 @@ public final class RequestJournal: Sendable {
         }
     }
 
+    /// How many requests are kept now.
+    public var count: Int { state.withLock { $0.entries.count } }
+
     public func clear() {
         state.withLock { $0 = State(entries: [], start: 0, nextID: $0.nextID) }
     }
@@ -59,6 +62,18 @@ public final class RequestJournal: Sendable {
         var selected = entries().filter { entry in
             (vendor == nil || entry.exchange.metadata["vendor"] == vendor) && (status == nil || entry.exchange.status.code == status)
         }
+        if let limit, selected.count > limit { selected = Array(selected.suffix(limit)) }
+        return .object([("requests", .array(selected.map(Self.render)))])
+    }
+
+    /// The listing over several journals (`?session=*`), merged oldest first by time.
+    static func listing(of journals: [RequestJournal], vendor: String? = nil, status: Int? = nil, limit: Int? = nil) -> JSONValue {
+        if journals.count == 1 { return journals[0].listing(vendor: vendor, status: status, limit: limit) }
+        var selected = journals.flatMap { $0.entries() }.filter { entry in
+            (vendor == nil || entry.exchange.metadata["vendor"] == vendor) && (status == nil || entry.exchange.status.code == status)
+        }
+        // Stable: entries of one journal keep their order when their times tie.
+        selected = selected.enumerated().sorted { ($0.element.unixMilliseconds, $0.offset) < ($1.element.unixMilliseconds, $1.offset) }.map(\.element)
         if let limit, selected.count > limit { selected = Array(selected.suffix(limit)) }
         return .object([("requests", .array(selected.map(Self.render)))])
     }
@@ -85,6 +100,7 @@ public final class RequestJournal: Sendable {
         return .object([
             ("id", .string("req_\(entry.id)")),
             ("time", .string(isoTime(entry.unixMilliseconds))),
+            ("session", .string(exchange.metadata["session"] ?? Session.defaultName)),
             ("method", request.map { .string($0.method) } ?? .null),
             ("path", request.map { .string($0.path) } ?? .null),
             ("query", .object(query)),

@@ -45,6 +45,9 @@ public final class FaultBook: Sendable {
         }
     }
 
+    /// How many rules are armed.
+    public var count: Int { state.withLock { $0.rules.count } }
+
     public func removeAll() {
         state.withLock { $0.rules.removeAll() }
     }

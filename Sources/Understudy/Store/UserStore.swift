@@ -17,6 +17,19 @@ public final class UserStore: Sendable {
         state = Mutex(initial)
     }
 
+    /// A store that starts as `initial` and shares its storage until the first change (sessions:
+    /// starting one costs nothing, whatever the population).
+    init(startingAs initial: Snapshot) {
+        self.initial = initial
+        state = Mutex(initial)
+    }
+
+    /// The users as the store started (seeds or generated population).
+    var initialSnapshot: Snapshot { initial }
+
+    /// How many users the store started with.
+    public var initialCount: Int { initial.count }
+
     /// An immutable view for one request; later changes do not affect it.
     public func snapshot() -> Snapshot { state.withLock { $0 } }
 

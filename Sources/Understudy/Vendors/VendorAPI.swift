@@ -53,6 +53,9 @@ public protocol VendorAPI: Sendable {
 
     /// The share of generated users whose membership is removed (PandaDoc); 0 elsewhere.
     var syntheticRemovedShare: Double { get }
+
+    /// Whether the vendor's 429 carries `Retry-After` (the magic 429 credential then sends `1`).
+    var sendsRetryAfter: Bool { get }
 }
 
 extension VendorAPI {
@@ -68,6 +71,8 @@ extension VendorAPI {
     public var syntheticRemovedShare: Double { 0 }
 
     public var seedKeys: [String] { [] }
+
+    public var sendsRetryAfter: Bool { false }
 
     public func makeState(seed: VendorSeed, context: VendorContext) throws(SeedError) -> (any VendorState)? { nil }
 
