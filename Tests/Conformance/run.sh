@@ -72,4 +72,11 @@ if [ "$RC" -eq 0 ] && tail -n 1 "$WORK/pytest.out" | grep -qE '[0-9]+ (skipped|x
   echo "conformance: skipped/xfailed/xpassed tests are not allowed" >&2
   RC=1
 fi
+# 5. Parallel tests against the same single server: 4 pytest-xdist workers, each in its own session.
+if [ "$RC" -eq 0 ] && [ "$#" -eq 0 ]; then
+  set +e
+  (cd "$HERE" && "$VENV/bin/python" -m pytest -q -n 4 test_parallel_sessions.py)
+  RC=$?
+  set -e
+fi
 exit "$RC"
