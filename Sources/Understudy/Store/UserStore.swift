@@ -77,6 +77,11 @@ public final class UserStore: Sendable {
             let generated: GeneratedUsers?
             var deletedNumbers: [Int] = []
             var replacedGenerated: [Int: StoredUser] = [:]
+            /// Offsets into `explicit` of deleted users, ascending, and changed users by offset:
+            /// overlays, so a change never copies the seeded list (a session that changes one
+            /// user costs that user, not the vendor's whole list).
+            var deletedOffsets: [Int] = []
+            var replacedExplicit: [Int: StoredUser] = [:]
             var explicit: [StoredUser]
             var explicitSequences: [UInt64]
             var sequenceByID: [String: UInt64]
@@ -98,6 +103,8 @@ public final class UserStore: Sendable {
                                    sequenceByID: sequenceByID, nextSequence: nextSequence, removedIndices: removedIndices)
                 copy.deletedNumbers = deletedNumbers
                 copy.replacedGenerated = replacedGenerated
+                copy.deletedOffsets = deletedOffsets
+                copy.replacedExplicit = replacedExplicit
                 return copy
             }
         }
@@ -117,6 +124,14 @@ public final class UserStore: Sendable {
         private var replacedGenerated: [Int: StoredUser] {
             get { storage.replacedGenerated }
             _modify { makeUnique(); yield &storage.replacedGenerated }
+        }
+        private var deletedOffsets: [Int] {
+            get { storage.deletedOffsets }
+            _modify { makeUnique(); yield &storage.deletedOffsets }
+        }
+        private var replacedExplicit: [Int: StoredUser] {
+            get { storage.replacedExplicit }
+            _modify { makeUnique(); yield &storage.replacedExplicit }
         }
         private var explicit: [StoredUser] {
             get { storage.explicit }
@@ -158,7 +173,16 @@ public final class UserStore: Sendable {
         /// The users in list order, built on demand where generated.
         public var users: UserList { UserList(snapshot: self) }
 
-        public var count: Int { visibleGenerated + explicit.count }
+        public var count: Int { visibleGenerated + explicit.count - deletedOffsets.count }
+
+        /// The offset into `explicit` of the explicit user at list position `position` (past the generated block).
+        private func explicitOffset(_ position: Int) -> Int {
+            position + deletedOffsets.countSkipped(before: position)
+        }
+
+        private func explicitUser(offset: Int) -> StoredUser {
+            replacedExplicit.isEmpty ? explicit[offset] : (replacedExplicit[offset] ?? explicit[offset])
+        }
 
         private var visibleGenerated: Int { (generated?.count ?? 0) - deletedNumbers.count }
 
@@ -177,13 +201,17 @@ public final class UserStore: Sendable {
                 let number = number(atPosition: index)
                 return replacedGenerated[number] ?? generated.user(number)
             }
-            return explicit[index - visibleGenerated]
+            return explicitUser(offset: explicitOffset(index - visibleGenerated))
         }
 
         /// Appends the stored JSON of the user at `index` without copying the whole user (hot path).
         public func appendJSON(at index: Int, to writer: inout JSONWriter) {
             if index >= visibleGenerated {
-                writer.raw(storage.explicit[index - visibleGenerated].json)
+                if storage.deletedOffsets.isEmpty, storage.replacedExplicit.isEmpty {
+                    writer.raw(storage.explicit[index - visibleGenerated].json)
+                } else {
+                    writer.raw(explicitUser(offset: explicitOffset(index - visibleGenerated)).json)
+                }
             } else {
                 writer.raw(user(at: index).json)
             }
@@ -191,7 +219,7 @@ public final class UserStore: Sendable {
 
         /// The id of the user at `index`.
         public func id(at index: Int) -> String {
-            index >= visibleGenerated ? explicit[index - visibleGenerated].id : user(at: index).id
+            index >= visibleGenerated ? explicitUser(offset: explicitOffset(index - visibleGenerated)).id : user(at: index).id
         }
 
         /// The sequence number of a user, present or deleted.
@@ -219,11 +247,12 @@ public final class UserStore: Sendable {
                 let number = Int(sequence)
                 return number - deletedNumbers.partitioningIndex { $0 >= number }
             }
-            return visibleGenerated + explicitSequences.partitioningIndex { $0 > sequence }
+            let offset = explicitSequences.partitioningIndex { $0 > sequence }
+            return visibleGenerated + offset - deletedOffsets.partitioningIndex { $0 >= offset }
         }
 
         public func sequence(at index: Int) -> UInt64 {
-            index < visibleGenerated ? UInt64(number(atPosition: index)) + 1 : explicitSequences[index - visibleGenerated]
+            index < visibleGenerated ? UInt64(number(atPosition: index)) + 1 : explicitSequences[explicitOffset(index - visibleGenerated)]
         }
 
         /// The generated user number at a list position: skips deleted numbers by binary search.
@@ -244,8 +273,10 @@ public final class UserStore: Sendable {
                     if user(at: position).email == email { positions.append(position) }
                 }
             }
-            for (offset, user) in storage.explicit.enumerated() where emails.contains(user.email) {
-                positions.append(visibleGenerated + offset)
+            var deletedBefore = 0
+            for offset in storage.explicit.indices {
+                if deletedBefore < deletedOffsets.count, deletedOffsets[deletedBefore] == offset { deletedBefore += 1; continue }
+                if emails.contains(explicitUser(offset: offset).email) { positions.append(visibleGenerated + offset - deletedBefore) }
             }
             positions.sort()
             let wanted = positions.filter { $0 >= startIndex }
@@ -309,7 +340,7 @@ public final class UserStore: Sendable {
             if index < visibleGenerated {
                 replacedGenerated[number(atPosition: index)] = user
             } else {
-                explicit[index - visibleGenerated] = user
+                replacedExplicit[explicitOffset(index - visibleGenerated)] = user
             }
             return true
         }
@@ -323,8 +354,9 @@ public final class UserStore: Sendable {
                 deletedNumbers.insert(number, at: deletedNumbers.partitioningIndex { $0 >= number })
                 replacedGenerated[number] = nil
             } else {
-                explicit.remove(at: index - visibleGenerated)
-                explicitSequences.remove(at: index - visibleGenerated)
+                let offset = explicitOffset(index - visibleGenerated)
+                deletedOffsets.insert(offset, at: deletedOffsets.partitioningIndex { $0 >= offset })
+                replacedExplicit[offset] = nil
             }
             let position = removedIndices.partitioningIndex { $0 >= index }
             if user.isRemoved { removedIndices.remove(at: position) }
