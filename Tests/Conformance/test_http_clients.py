@@ -213,6 +213,13 @@ def test_identical_requests_return_identical_bytes(http, base_url, vendor, form)
 # -------------------------------------------------------------------- errors
 
 def openphone_envelope(body, status):
+    if status == 401:
+        # The live v1 401 (third-party probes; current docs), not the published message/code envelope.
+        assert set(body) == {"error"}, body
+        assert set(body["error"]) == {"message", "key", "trace"}, body
+        assert body["error"]["key"] == "Unauthorized"
+        assert body["error"]["message"] in ("Missing authorization header", "Unauthorized")
+        return
     for key in ("message", "code", "status", "docs", "title"):
         assert key in body, f"missing {key!r}: {body}"
     assert body["code"] == f"1100{status}"
@@ -298,8 +305,8 @@ def test_member_credentials_are_forbidden(http, base_url, vendor, form):
 
 
 @pytest.mark.parametrize("form", sorted(FORMS))
-@pytest.mark.parametrize("params", [None, {"maxResults": 0}, {"maxResults": 51}, {"maxResults": "abc"}],
-                         ids=["missing", "zero", "51", "abc"])
+@pytest.mark.parametrize("params", [{"maxResults": 0}, {"maxResults": 51}, {"maxResults": "abc"}],
+                         ids=["zero", "51", "abc"])
 def test_openphone_bad_max_results(http, base_url, form, params):
     body = check_envelope("openphone", get(http, base_url, "openphone", form, params=params), 400)
     assert body["title"] == "Bad Request"

@@ -44,6 +44,7 @@ LIST_PATH = {
 
 # Server-side default page sizes when the page-size parameter is omitted.
 DEFAULT_PAGE_SIZE = {
+    "openphone": 10,  # maxResults is optional on the live API (the published spec says required)
     "pandadoc": 50,
     "1password": 25,
     "openai": 20,
@@ -104,6 +105,32 @@ def _get(client: httpx.Client, url: str, auth: str | None, params: Any) -> dict[
     resp = client.get(url, params=params, headers=headers)
     assert resp.status_code == 200, f"GET {resp.request.url} -> {resp.status_code}: {resp.text[:500]}"
     return assert_json(resp)
+
+
+# OpenPhone's dated generation: GET /users with this header, limit/after, {data, nextCursor}.
+OPENPHONE_DATED_PATH = "/users"
+OPENPHONE_VERSION_HEADER = {"Quo-Api-Version": "2026-03-30"}
+
+
+def walk_openphone_dated(client, base, page_size=7, prefixed=False, auth=ADMIN_AUTH["openphone"]):
+    url = f"{base}{prefix_for('openphone', prefixed)}{OPENPHONE_DATED_PATH}"
+    users, pages, cursor = [], [], None
+    for _ in range(MAX_PAGES):
+        params = {"limit": page_size}
+        if cursor is not None:
+            params["after"] = cursor
+        resp = client.get(url, params=params, headers={"Authorization": auth, **OPENPHONE_VERSION_HEADER})
+        assert resp.status_code == 200, f"GET {resp.request.url} -> {resp.status_code}: {resp.text[:500]}"
+        body = assert_json(resp)
+        pages.append(body)
+        assert set(body) == {"data", "nextCursor"}, body.keys()
+        assert isinstance(body["data"], list) and len(body["data"]) <= page_size
+        users.extend(body["data"])
+        cursor = body["nextCursor"]
+        if cursor is None:
+            return users, pages
+        assert body["data"], "a non-final page must not be empty"
+    raise AssertionError("openphone 2026-03-30 pagination did not terminate")
 
 
 def walk_openphone(client, base, page_size=7, prefixed=False, auth=ADMIN_AUTH["openphone"]):

@@ -9320,7 +9320,7 @@ enum EmbeddedData {
           {
             "in": "query",
             "name": "maxResults",
-            "required": true,
+            "required": false,
             "schema": {
               "description": "Maximum number of results to return per page.",
               "default": 10,
@@ -9328,7 +9328,7 @@ enum EmbeddedData {
               "minimum": 1,
               "type": "integer"
             },
-            "x-understudy": "added: note only - the emulator answers a missing, non-integer, <1 or >50 maxResults with the documented 400 envelope (errors[].path \"/query/maxResults\"); the documented default 10 is never applied because the parameter is required."
+            "x-understudy": "changed: the published spec says required: true, but the live API does not enforce it (vendor-notes/users-resource/openphone-quo.md: \"optional on users\"; clients call it with no query and get up to 10 users). A missing or empty maxResults gets the documented default 10; a non-integer, <1 or >50 value is a 400 with errors[].path \"/query/maxResults\"."
           },
           {
             "in": "query",
@@ -9473,6 +9473,22 @@ enum EmbeddedData {
                   ]
                 }
               }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
             }
           },
           "400": {
@@ -9545,6 +9561,22 @@ enum EmbeddedData {
                   ]
                 }
               }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
             }
           },
           "401": {
@@ -9554,68 +9586,48 @@ enum EmbeddedData {
                 "schema": {
                   "type": "object",
                   "properties": {
-                    "message": {
-                      "type": "string"
-                    },
-                    "code": {
-                      "const": "1100401",
-                      "type": "string"
-                    },
-                    "status": {
-                      "const": 401,
-                      "type": "number"
-                    },
-                    "docs": {
-                      "const": "https://openphone.com/docs",
-                      "type": "string"
-                    },
-                    "title": {
-                      "const": "Unauthorized",
-                      "type": "string"
-                    },
-                    "trace": {
-                      "type": "string"
-                    },
-                    "errors": {
-                      "type": "array",
-                      "items": {
-                        "type": "object",
-                        "properties": {
-                          "path": {
-                            "type": "string"
-                          },
-                          "message": {
-                            "type": "string"
-                          },
-                          "value": {},
-                          "schema": {
-                            "type": "object",
-                            "properties": {
-                              "type": {
-                                "type": "string"
-                              }
-                            },
-                            "required": [
-                              "type"
-                            ]
-                          }
+                    "error": {
+                      "type": "object",
+                      "properties": {
+                        "message": {
+                          "type": "string"
                         },
-                        "required": [
-                          "path",
-                          "message",
-                          "schema"
-                        ]
-                      }
+                        "key": {
+                          "const": "Unauthorized",
+                          "type": "string"
+                        },
+                        "trace": {
+                          "type": "string"
+                        }
+                      },
+                      "required": [
+                        "message",
+                        "key",
+                        "trace"
+                      ]
                     }
                   },
                   "required": [
-                    "message",
-                    "code",
-                    "status",
-                    "docs",
-                    "title"
+                    "error"
                   ]
                 }
+              }
+            },
+            "x-understudy": "changed: the published spec's 401 has the message/code/status envelope, but the live API (third-party probes, 2026-08-30) and the current www.quo.com list-users page answer {\"error\":{\"message\",\"key\":\"Unauthorized\",\"trace\"}}: \"Missing authorization header\" without a header, \"Unauthorized\" for a wrong key.",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
               }
             }
           },
@@ -9689,6 +9701,22 @@ enum EmbeddedData {
                   ]
                 }
               }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
             }
           },
           "404": {
@@ -9760,6 +9788,112 @@ enum EmbeddedData {
                     "title"
                   ]
                 }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            },
+            "x-understudy": "added: fault injection (__status=404) on the list; the get-by-id operation documents it"
+          },
+          "429": {
+            "description": "Too Many Requests",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1100429",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 429,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Too Many Requests",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "x-understudy": "added: the response-codes page lists 429 \"Rate limit exceeded\" (10 req/s per key); same envelope, code by the 11-00-<status> pattern",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
               }
             }
           },
@@ -9833,80 +9967,23 @@ enum EmbeddedData {
                   ]
                 }
               }
-            }
-          },
-          "429": {
-            "description": "Too Many Requests",
-            "content": {
-              "application/json": {
-                "schema": {
-                  "type": "object",
-                  "properties": {
-                    "message": {
-                      "type": "string"
-                    },
-                    "code": {
-                      "const": "1100429",
-                      "type": "string"
-                    },
-                    "status": {
-                      "const": 429,
-                      "type": "number"
-                    },
-                    "docs": {
-                      "const": "https://openphone.com/docs",
-                      "type": "string"
-                    },
-                    "title": {
-                      "const": "Too Many Requests",
-                      "type": "string"
-                    },
-                    "trace": {
-                      "type": "string"
-                    },
-                    "errors": {
-                      "type": "array",
-                      "items": {
-                        "type": "object",
-                        "properties": {
-                          "path": {
-                            "type": "string"
-                          },
-                          "message": {
-                            "type": "string"
-                          },
-                          "value": {},
-                          "schema": {
-                            "type": "object",
-                            "properties": {
-                              "type": {
-                                "type": "string"
-                              }
-                            },
-                            "required": [
-                              "type"
-                            ]
-                          }
-                        },
-                        "required": [
-                          "path",
-                          "message",
-                          "schema"
-                        ]
-                      }
-                    }
-                  },
-                  "required": [
-                    "message",
-                    "code",
-                    "status",
-                    "docs",
-                    "title"
-                  ]
-                }
-              }
             },
-            "x-understudy": "added: the response-codes page lists 429 \"Rate limit exceeded\" (10 req/s per key); same envelope, code by the 11-00-<status> pattern"
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
           },
           "502": {
             "description": "Bad Gateway",
@@ -9979,7 +10056,23 @@ enum EmbeddedData {
                 }
               }
             },
-            "x-understudy": "added: fault injection (__status=502); vendor envelope, code by the 11-00-<status> pattern"
+            "x-understudy": "added: fault injection (__status=502); vendor envelope, code by the 11-00-<status> pattern",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
           },
           "503": {
             "description": "Service Unavailable",
@@ -10052,7 +10145,23 @@ enum EmbeddedData {
                 }
               }
             },
-            "x-understudy": "added: fault injection (__status=503); vendor envelope, code by the 11-00-<status> pattern"
+            "x-understudy": "added: fault injection (__status=503); vendor envelope, code by the 11-00-<status> pattern",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
           },
           "504": {
             "description": "Gateway Timeout",
@@ -10125,14 +10234,957 @@ enum EmbeddedData {
                 }
               }
             },
-            "x-understudy": "added: fault injection (__status=504); vendor envelope, code by the 11-00-<status> pattern"
+            "x-understudy": "added: fault injection (__status=504); vendor envelope, code by the 11-00-<status> pattern",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
           }
         },
         "security": [
           {
             "apiKey": []
           }
-        ]
+        ],
+        "x-understudy": "unchanged operation; maxResults made optional and 401 replaced by the live envelope (see those members)"
+      }
+    },
+    "/v1/users/{userId}": {
+      "get": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "Get a user by ID",
+        "description": "Retrieve detailed information about a specific user in your Quo workspace using the user's unique identifier.",
+        "operationId": "getUserById_v1",
+        "parameters": [
+          {
+            "in": "path",
+            "name": "userId",
+            "required": true,
+            "schema": {
+              "description": "The unique identifier of the user being retrieved.",
+              "examples": [
+                "US123abc"
+              ],
+              "pattern": "^US(.*)$",
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "data": {
+                      "type": "object",
+                      "properties": {
+                        "id": {
+                          "pattern": "^US(.*)$",
+                          "type": "string"
+                        },
+                        "email": {
+                          "description": "The user's email address.",
+                          "examples": [
+                            "my@email.com"
+                          ],
+                          "format": "email",
+                          "type": "string"
+                        },
+                        "firstName": {
+                          "anyOf": [
+                            {
+                              "description": "The user's first name.",
+                              "examples": [
+                                "John"
+                              ],
+                              "type": "string"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "lastName": {
+                          "anyOf": [
+                            {
+                              "description": "The user's last name.",
+                              "examples": [
+                                "Doe"
+                              ],
+                              "type": "string"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "pictureUrl": {
+                          "anyOf": [
+                            {
+                              "description": "The user's picture URL.",
+                              "examples": [
+                                "https://example.com/picture.jpg"
+                              ],
+                              "format": "uri",
+                              "type": "string"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "role": {
+                          "type": "string",
+                          "enum": [
+                            "owner",
+                            "admin",
+                            "member"
+                          ],
+                          "description": "The user's role in the organization.",
+                          "examples": [
+                            "owner",
+                            "admin",
+                            "member"
+                          ]
+                        },
+                        "createdAt": {
+                          "description": "Timestamp of user creation in ISO 8601 format.",
+                          "examples": [
+                            "2022-01-01T00:00:00Z"
+                          ],
+                          "format": "date-time",
+                          "type": "string"
+                        },
+                        "updatedAt": {
+                          "description": "Timestamp of last user update in ISO 8601 format.",
+                          "examples": [
+                            "2022-01-01T00:00:00Z"
+                          ],
+                          "format": "date-time",
+                          "type": "string"
+                        }
+                      },
+                      "required": [
+                        "id",
+                        "email",
+                        "firstName",
+                        "lastName",
+                        "pictureUrl",
+                        "role",
+                        "createdAt",
+                        "updatedAt"
+                      ]
+                    }
+                  },
+                  "required": [
+                    "data"
+                  ]
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "400": {
+            "description": "Bad Request",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1100400",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 400,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Bad Request",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            },
+            "x-understudy": "added: a userId not matching ^US(.*)$ is a validation 400 (errors[].path \"/params/userId\"); inferred, not in the published operation"
+          },
+          "401": {
+            "description": "Unauthorized",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "key": {
+                          "const": "Unauthorized",
+                          "type": "string"
+                        },
+                        "trace": {
+                          "type": "string"
+                        }
+                      },
+                      "required": [
+                        "message",
+                        "key",
+                        "trace"
+                      ]
+                    }
+                  },
+                  "required": [
+                    "error"
+                  ]
+                }
+              }
+            },
+            "x-understudy": "changed: the published spec's 401 has the message/code/status envelope, but the live API (third-party probes, 2026-08-30) and the current www.quo.com list-users page answer {\"error\":{\"message\",\"key\":\"Unauthorized\",\"trace\"}}: \"Missing authorization header\" without a header, \"Unauthorized\" for a wrong key.",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "403": {
+            "description": "Forbidden",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1100403",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 403,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Forbidden",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "404": {
+            "description": "Not Found",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1100404",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 404,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Not Found",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            },
+            "x-understudy": "vendor: code 1100404; message \"User not found\" is ours (the vendor text is not published)"
+          },
+          "429": {
+            "description": "Too Many Requests",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1100429",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 429,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Too Many Requests",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "x-understudy": "added: the response-codes page lists 429 \"Rate limit exceeded\" (10 req/s per key); same envelope, code by the 11-00-<status> pattern",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "500": {
+            "description": "Unknown Error",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1101500",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 500,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Unknown",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "502": {
+            "description": "Bad Gateway",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1100502",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 502,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Bad Gateway",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=502); vendor envelope, code by the 11-00-<status> pattern",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "503": {
+            "description": "Service Unavailable",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1100503",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 503,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Service Unavailable",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=503); vendor envelope, code by the 11-00-<status> pattern",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway Timeout",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "message": {
+                      "type": "string"
+                    },
+                    "code": {
+                      "const": "1100504",
+                      "type": "string"
+                    },
+                    "status": {
+                      "const": 504,
+                      "type": "number"
+                    },
+                    "docs": {
+                      "const": "https://openphone.com/docs",
+                      "type": "string"
+                    },
+                    "title": {
+                      "const": "Gateway Timeout",
+                      "type": "string"
+                    },
+                    "trace": {
+                      "type": "string"
+                    },
+                    "errors": {
+                      "type": "array",
+                      "items": {
+                        "type": "object",
+                        "properties": {
+                          "path": {
+                            "type": "string"
+                          },
+                          "message": {
+                            "type": "string"
+                          },
+                          "value": {},
+                          "schema": {
+                            "type": "object",
+                            "properties": {
+                              "type": {
+                                "type": "string"
+                              }
+                            },
+                            "required": [
+                              "type"
+                            ]
+                          }
+                        },
+                        "required": [
+                          "path",
+                          "message",
+                          "schema"
+                        ]
+                      }
+                    }
+                  },
+                  "required": [
+                    "message",
+                    "code",
+                    "status",
+                    "docs",
+                    "title"
+                  ]
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=504); vendor envelope, code by the 11-00-<status> pattern",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "apiKey": []
+          }
+        ],
+        "x-understudy": "added from the Quo-branded v1 spec (cdn.quo.com/public-api/openphone-public-api-v1-prod.json; snapshot api-evangelist/quo): operation getUserById_v1, text verbatim."
       }
     }
   },
@@ -10148,6 +11200,952 @@ enum EmbeddedData {
 }
 
 """#,
+        "openphone.2026-03-30": ##"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "Quo Public API",
+    "version": "2026-03-30",
+    "description": "Quo Public API, dated version 2026-03-30 (users resource).",
+    "x-understudy": "written by understudy from www.quo.com/docs/2026-03-30/{introduction,quickstart,requests,versioning,errors,rate-limits,users/list-users,users/get-a-user-by-id} as summarised in vendor-notes/users-resource/openphone-quo.md; the vendor's JSON document was not available to copy verbatim"
+  },
+  "servers": [
+    {
+      "description": "Production server",
+      "url": "https://api.quo.com"
+    }
+  ],
+  "security": [
+    {
+      "apiKey": []
+    }
+  ],
+  "tags": [
+    {
+      "name": "Users",
+      "description": "List and retrieve workspace users"
+    }
+  ],
+  "paths": {
+    "/users": {
+      "get": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "List users",
+        "description": "List the users in your workspace.",
+        "operationId": "listUsers",
+        "x-understudy": "operationId is ours (the dated spec's is not in our notes)",
+        "parameters": [
+          {
+            "in": "header",
+            "name": "Quo-Api-Version",
+            "required": true,
+            "description": "The API version. Required; there is no default.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "2026-03-30"
+              ]
+            },
+            "x-understudy": "a missing or unknown value is a 400 (errors[].path \"/headers/quo-api-version\"), checked before the credential"
+          },
+          {
+            "in": "query",
+            "name": "limit",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 1,
+              "maximum": 50,
+              "default": 10
+            },
+            "description": "Maximum number of users to return (1–50, default 10)."
+          },
+          {
+            "in": "query",
+            "name": "after",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "description": "The nextCursor of the previous page. Treat it as opaque.",
+            "x-understudy": "base64url (no padding) of {\"lastId\":\"<id>\"}; an undecodable cursor, one naming no user of this workspace, or a v1 pageToken is a 400 \"Invalid cursor\""
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "data": {
+                      "type": "array",
+                      "items": {
+                        "$ref": "#/components/schemas/User"
+                      }
+                    },
+                    "nextCursor": {
+                      "anyOf": [
+                        {
+                          "type": "string"
+                        },
+                        {
+                          "type": "null"
+                        }
+                      ],
+                      "description": "Pass as `after` for the next page; null when there are no more pages."
+                    }
+                  },
+                  "required": [
+                    "data",
+                    "nextCursor"
+                  ]
+                },
+                "example": {
+                  "data": [
+                    {
+                      "id": "USu3X8sIB9",
+                      "email": "renee@pinkswindows.com",
+                      "firstName": "Renee",
+                      "lastName": "Ortiz",
+                      "pictureUrl": null,
+                      "role": "owner",
+                      "createdAt": "2024-08-02T17:31:08Z",
+                      "updatedAt": "2026-05-19T09:12:45Z"
+                    }
+                  ],
+                  "nextCursor": "eyJsYXN0SWQiOiJVU211a09NaXBhIn0"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "400": {
+            "description": "Bad Request — malformed request, missing Quo-Api-Version header, or a parameter out of bounds.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "401": {
+            "description": "Unauthorized — the Authorization header is missing or not a valid key.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "choice: the dated docs give this envelope for every status; the live {\"error\":{…,\"key\"}} 401 was probed on v1. Messages \"Missing authorization header\" / \"Unauthorized\".",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "403": {
+            "description": "Forbidden — valid key, but the action is not allowed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "404": {
+            "description": "Not Found — the resource doesn't exist, or its id belongs to a different workspace.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "422": {
+            "description": "Unprocessable Entity — the request is well-formed but semantically invalid.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "added: only through fault injection (__status=422); users are read-only",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "429": {
+            "description": "Too Many Requests — more than 10 requests per second.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "500": {
+            "description": "Internal Server Error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "502": {
+            "description": "Bad Gateway",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=502)",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "503": {
+            "description": "Service Unavailable",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=503)",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway Timeout",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=504)",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "apiKey": []
+          }
+        ]
+      }
+    },
+    "/users/{userId}": {
+      "get": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "Get a user by ID",
+        "description": "Retrieve a user of your workspace by id.",
+        "operationId": "getUserById",
+        "x-understudy": "operationId is ours",
+        "parameters": [
+          {
+            "in": "header",
+            "name": "Quo-Api-Version",
+            "required": true,
+            "description": "The API version. Required; there is no default.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "2026-03-30"
+              ]
+            },
+            "x-understudy": "a missing or unknown value is a 400 (errors[].path \"/headers/quo-api-version\"), checked before the credential"
+          },
+          {
+            "in": "path",
+            "name": "userId",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "pattern": "^US(.*)$",
+              "examples": [
+                "US123abc"
+              ]
+            },
+            "x-understudy": "a userId not matching ^US(.*)$ is a 400 (errors[].path \"/params/userId\"); a well-formed unknown id is a 404 \"User not found\""
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "data": {
+                      "$ref": "#/components/schemas/User"
+                    }
+                  },
+                  "required": [
+                    "data"
+                  ]
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "400": {
+            "description": "Bad Request — malformed request, missing Quo-Api-Version header, or a parameter out of bounds.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "401": {
+            "description": "Unauthorized — the Authorization header is missing or not a valid key.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "choice: the dated docs give this envelope for every status; the live {\"error\":{…,\"key\"}} 401 was probed on v1. Messages \"Missing authorization header\" / \"Unauthorized\".",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "403": {
+            "description": "Forbidden — valid key, but the action is not allowed.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "404": {
+            "description": "Not Found — the resource doesn't exist, or its id belongs to a different workspace.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "422": {
+            "description": "Unprocessable Entity — the request is well-formed but semantically invalid.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "added: only through fault injection (__status=422); users are read-only",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "429": {
+            "description": "Too Many Requests — more than 10 requests per second.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "500": {
+            "description": "Internal Server Error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "502": {
+            "description": "Bad Gateway",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=502)",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "503": {
+            "description": "Service Unavailable",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=503)",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway Timeout",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/Error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (__status=504)",
+            "headers": {
+              "ratelimit": {
+                "description": "IETF draft RateLimit header, e.g. `\"per-second\"; r=9; t=1` (remaining requests and seconds until the quota resets).",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live on 200 and 401 (users-resource note); sent only while `serve --rate-limits` is on."
+              },
+              "ratelimit-policy": {
+                "description": "IETF draft RateLimit-Policy header, e.g. `\"per-second\"; q=10; w=1`.",
+                "schema": {
+                  "type": "string"
+                },
+                "x-understudy": "added: seen live (users-resource note); sent only while `serve --rate-limits` is on."
+              }
+            }
+          }
+        },
+        "security": [
+          {
+            "apiKey": []
+          }
+        ]
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "apiKey": {
+        "in": "header",
+        "name": "Authorization",
+        "type": "apiKey",
+        "description": "The raw API key; the Quo API does not use a Bearer token."
+      }
+    },
+    "schemas": {
+      "User": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "pattern": "^US(.*)$",
+            "type": "string"
+          },
+          "email": {
+            "description": "The user's email address.",
+            "examples": [
+              "my@email.com"
+            ],
+            "format": "email",
+            "type": "string"
+          },
+          "firstName": {
+            "anyOf": [
+              {
+                "description": "The user's first name.",
+                "examples": [
+                  "John"
+                ],
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "lastName": {
+            "anyOf": [
+              {
+                "description": "The user's last name.",
+                "examples": [
+                  "Doe"
+                ],
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "pictureUrl": {
+            "anyOf": [
+              {
+                "description": "The user's picture URL.",
+                "examples": [
+                  "https://example.com/picture.jpg"
+                ],
+                "format": "uri",
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "owner",
+              "admin",
+              "member"
+            ],
+            "description": "The user's role in the organization.",
+            "examples": [
+              "owner",
+              "admin",
+              "member"
+            ]
+          },
+          "createdAt": {
+            "description": "Timestamp of user creation in ISO 8601 format.",
+            "examples": [
+              "2022-01-01T00:00:00Z"
+            ],
+            "format": "date-time",
+            "type": "string"
+          },
+          "updatedAt": {
+            "description": "Timestamp of last user update in ISO 8601 format.",
+            "examples": [
+              "2022-01-01T00:00:00Z"
+            ],
+            "format": "date-time",
+            "type": "string"
+          }
+        },
+        "required": [
+          "id",
+          "email",
+          "firstName",
+          "lastName",
+          "pictureUrl",
+          "role",
+          "createdAt",
+          "updatedAt"
+        ]
+      },
+      "Error": {
+        "type": "object",
+        "properties": {
+          "title": {
+            "type": "string",
+            "description": "HTTP status text."
+          },
+          "message": {
+            "type": "string"
+          },
+          "docs": {
+            "type": "string",
+            "examples": [
+              "https://quo.com/docs"
+            ]
+          },
+          "trace": {
+            "type": "string",
+            "description": "Decimal trace id."
+          },
+          "errors": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "path": {
+                  "type": "string"
+                },
+                "message": {
+                  "type": "string"
+                },
+                "value": {},
+                "schema": {
+                  "type": "object",
+                  "properties": {
+                    "type": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "type"
+                  ]
+                }
+              },
+              "required": [
+                "path",
+                "message",
+                "schema"
+              ]
+            }
+          }
+        },
+        "required": [
+          "title",
+          "message",
+          "docs"
+        ],
+        "example": {
+          "title": "Bad Request",
+          "message": "Validation failed for 1 field.",
+          "docs": "https://quo.com/docs",
+          "trace": "6897907457496870895",
+          "errors": [
+            {
+              "path": "/query/limit",
+              "message": "must be <= 50",
+              "value": 200,
+              "schema": {
+                "type": "integer"
+              }
+            }
+          ]
+        }
+      }
+    }
+  }
+}
+
+"""##,
         "pandadoc": ##"""
 {
   "openapi": "3.0.3",

@@ -42,6 +42,8 @@ public struct RateLimitStatus: Sendable, Equatable {
     /// Until the next request would be allowed (0 when this one was).
     public var retryAfterMilliseconds: Int
     public var isAllowed: Bool
+    /// The limit's window, for vendors whose headers name it (OpenPhone's `ratelimit-policy` `w=`).
+    public var windowMilliseconds: Int = 0
 }
 
 /// Token buckets per vendor and credential: `limit` tokens, refilled continuously over the window.
@@ -76,7 +78,8 @@ final class RateLimiter: Sendable {
                 remaining: Int(bucket.tokens),
                 resetMilliseconds: Int((missing / perNanosecond / 1_000_000).rounded(.up)),
                 retryAfterMilliseconds: allowed ? 0 : Int(((1 - bucket.tokens) / perNanosecond / 1_000_000).rounded(.up)),
-                isAllowed: allowed
+                isAllowed: allowed,
+                windowMilliseconds: rate.windowMilliseconds
             )
         }
     }

@@ -126,33 +126,56 @@ struct OpenPhoneTests {
 
     // MARK: - Auth
 
-    @Test func authFailures_renderOpenPhonesEnvelope() throws {
+    /// The live v1 401 `{"error":{"message","key":"Unauthorized","trace"}}`, trace checked for shape.
+    static func expectLive401(_ response: HTTPResponse, _ message: String, sourceLocation: SourceLocation = #_sourceLocation) throws {
+        #expect(response.status == .unauthorized, sourceLocation: sourceLocation)
+        #expect(response.headers["Content-Type"] == "application/json", sourceLocation: sourceLocation)
+        let trace = try #require(try response.json()["error"]?["trace"]?.stringValue, sourceLocation: sourceLocation)
+        #expect(!trace.isEmpty && trace.utf8.allSatisfy { $0 >= 48 && $0 <= 57 }, sourceLocation: sourceLocation)
+        #expect(response.text == #"{"error":{"message":""# + message + #"","key":"Unauthorized","trace":""# + trace + #""}}"#, sourceLocation: sourceLocation)
+    }
+
+    @Test func authFailures_renderTheLive401AndTheEnvelopes403() throws {
         let app = try makeApp()
-        let missing = Self.envelope(401, "1100401", "Unauthorized", "Missing Authorization header")
-        let invalid = Self.envelope(401, "1100401", "Unauthorized", "Invalid API key")
-        for (authorization, body) in [(nil, missing), ("  ", missing), ("Bearer openphone-test-key", invalid),
-                                      ("openphone-test-keyx", invalid), ("OPENPHONE-TEST-KEY", invalid)] as [(String?, String)] {
-            let response = list(app, "?maxResults=5", authorization: authorization)
-            #expect(response.status == .unauthorized, "\(authorization ?? "nil")")
-            #expect(response.text == body, "\(authorization ?? "nil")")
-            #expect(response.headers["Content-Type"] == "application/json")
+        for (authorization, message) in [(nil, Failure.missingKeyMessage), ("  ", Failure.missingKeyMessage),
+                                         ("Bearer openphone-test-key", Failure.invalidKeyMessage),
+                                         ("openphone-test-keyx", Failure.invalidKeyMessage),
+                                         ("OPENPHONE-TEST-KEY", Failure.invalidKeyMessage)] as [(String?, String)] {
+            try Self.expectLive401(list(app, "?maxResults=5", authorization: authorization), message)
+            try Self.expectLive401(app.handle(.make("/v1/users/USH0t5qpBA", authorization: authorization)), message)
         }
+        #expect(Failure.missingKeyMessage == "Missing authorization header")
+        #expect(Failure.invalidKeyMessage == "Unauthorized")
+        // The trace is stable for one request and differs between requests.
+        #expect(list(app, "?maxResults=5", authorization: nil).body == list(app, "?maxResults=5", authorization: nil).body)
+        #expect(list(app, "?maxResults=5", authorization: nil).body != list(app, "?maxResults=6", authorization: nil).body)
         // Surrounding whitespace is not part of the key.
         #expect(list(app, "?maxResults=5", authorization: " openphone-test-key ").status == .ok)
         let member = list(app, "?maxResults=5", authorization: Self.member)
         #expect(member.status == .forbidden)
         #expect(member.text == Self.envelope(403, "1100403", "Forbidden", "You do not have permission to access this resource"))
+        #expect(app.handle(.make("/v1/users/USH0t5qpBA", authorization: Self.member)).text == member.text)
         // Authentication comes before query validation.
-        #expect(list(app, "?maxResults=0", authorization: nil).text == missing)
+        try Self.expectLive401(list(app, "?maxResults=0", authorization: nil), Failure.missingKeyMessage)
         #expect(list(app, "?maxResults=0", authorization: Self.member).status == .forbidden)
+        try Self.expectLive401(app.handle(.make("/v1/users/nope")), Failure.missingKeyMessage)
+    }
+
+    // MARK: - Default page size
+
+    @Test func missingOrEmptyMaxResults_returnsTheDefaultTenUsers() throws {
+        let app = try makeApp()
+        let expected = seededJSON(app, "openphone").prefix(10).joined(separator: ",")
+        let body = #"{"data":["# + expected + #"],"totalItems":137,"nextPageToken":"CApmBRdEcI4Siw"}"#
+        #expect(list(app).text == body)
+        #expect(list(app, "?maxResults=").text == body)
+        #expect(list(app, "?maxresults=5").text == body)
+        #expect(list(app, "?maxResults=10").text == body)
     }
 
     // MARK: - Query validation
 
     @Test(arguments: [
-        ("", #"{"path":"/query/maxResults","message":"must have required property 'maxResults'","schema":{"type":"integer"}}"#),
-        ("?maxResults=", #"{"path":"/query/maxResults","message":"must have required property 'maxResults'","schema":{"type":"integer"}}"#),
-        ("?maxresults=5", #"{"path":"/query/maxResults","message":"must have required property 'maxResults'","schema":{"type":"integer"}}"#),
         ("?maxResults=abc", #"{"path":"/query/maxResults","message":"must be integer","value":"abc","schema":{"type":"integer"}}"#),
         ("?maxResults=1.5", #"{"path":"/query/maxResults","message":"must be integer","value":"1.5","schema":{"type":"integer"}}"#),
         ("?maxResults=+5", #"{"path":"/query/maxResults","message":"must be integer","value":" 5","schema":{"type":"integer"}}"#),
@@ -216,35 +239,46 @@ struct OpenPhoneTests {
     // MARK: - Faults, routing, determinism
 
     @Test(arguments: [
-        (401, #"{"message":"Missing Authorization header","code":"1100401","status":401,"docs":"https://openphone.com/docs","title":"Unauthorized"}"#),
+        (401, ""),
         (403, #"{"message":"You do not have permission to access this resource","code":"1100403","status":403,"docs":"https://openphone.com/docs","title":"Forbidden"}"#),
         (404, #"{"message":"Not Found","code":"1100404","status":404,"docs":"https://openphone.com/docs","title":"Not Found"}"#),
         (409, #"{"message":"Conflict","code":"1100409","status":409,"docs":"https://openphone.com/docs","title":"Conflict"}"#),
+        (422, #"{"message":"Unprocessable Entity","code":"1100422","status":422,"docs":"https://openphone.com/docs","title":"Unprocessable Entity"}"#),
         (429, #"{"message":"Rate limit exceeded","code":"1100429","status":429,"docs":"https://openphone.com/docs","title":"Too Many Requests"}"#),
         (500, #"{"message":"An unknown error occurred while fetching users","code":"1101500","status":500,"docs":"https://openphone.com/docs","title":"Unknown"}"#),
         (502, #"{"message":"Bad Gateway","code":"1100502","status":502,"docs":"https://openphone.com/docs","title":"Bad Gateway"}"#),
         (503, #"{"message":"Service Unavailable","code":"1100503","status":503,"docs":"https://openphone.com/docs","title":"Service Unavailable"}"#),
         (504, #"{"message":"Gateway Timeout","code":"1100504","status":504,"docs":"https://openphone.com/docs","title":"Gateway Timeout"}"#),
     ])
-    func errorResponse_rendersTheVendorEnvelope(code: Int, body: String) throws {
+    func injectedFaults_renderTheV1EnvelopeOnBothRoutes(code: Int, body: String) throws {
         let app = try makeApp()
-        let request = VendorRequest(http: .make("/v1/users"), store: app.store(for: "openphone")!, seed: app.seed(for: "openphone")!)
-        let response = OpenPhone().errorResponse(status: HTTPStatus(code: code), request: request)
-        #expect(response.status.code == code)
-        #expect(response.headers["Content-Type"] == "application/json")
-        #expect(response.text == body)
-        #expect(response.headers["Retry-After"] == nil)
+        for path in ["/v1/users?maxResults=5&__status=\(code)", "/v1/users/USH0t5qpBA?__status=\(code)", "/openphone/v1/users?__status=\(code)"] {
+            let response = app.handle(.make(path, authorization: Self.admin))
+            #expect(response.status.code == code, "\(path)")
+            #expect(response.headers["Content-Type"] == "application/json")
+            if code == 401 {
+                try Self.expectLive401(response, Failure.invalidKeyMessage)
+            } else {
+                #expect(response.text == body, "\(path)")
+            }
+            #expect(response.headers["Retry-After"] == nil)
+        }
     }
 
-    @Test func prefixedPath_servesTheSameAndUnknownPathsGetOpenPhones404() throws {
+    @Test func unknownPathsAndMethodsUnderThePrefix_getExpresssHTML404() throws {
         let app = try makeApp()
         #expect(app.handle(.make("/openphone/v1/users?maxResults=3", authorization: Self.admin)).body == list(app, "?maxResults=3").body)
-        let missing = app.handle(.make("/openphone/v1/userz", authorization: Self.admin))
-        #expect(missing.status == .notFound)
-        #expect(missing.text == Self.envelope(404, "1100404", "Not Found", "Not Found"))
-        let post = app.handle(.make("/openphone/v1/users", authorization: Self.admin, method: "POST"))
-        #expect(post.status == .methodNotAllowed)
-        #expect(post.text == Self.envelope(405, "1100405", "Method Not Allowed", "Method Not Allowed"))
+        let cases = [("GET", "/openphone/v1/userz?x=1", "Cannot GET /v1/userz"), ("POST", "/openphone/v1/users", "Cannot POST /v1/users"),
+                     ("DELETE", "/openphone/users/USH0t5qpBA", "Cannot DELETE /users/USH0t5qpBA"),
+                     ("GET", "/openphone/v1/users/US1/x<y>", "Cannot GET /v1/users/US1/x&lt;y&gt;"), ("GET", "/openphone/v2/users", "Cannot GET /v2/users")]
+        for (method, path, message) in cases {
+            let response = app.handle(.make(path, authorization: Self.admin, method: method))
+            #expect(response.status == .notFound, "\(path)")
+            #expect(response.headers["Content-Type"] == "text/html; charset=utf-8")
+            #expect(response.headers["Content-Security-Policy"] == "default-src 'none'")
+            #expect(response.headers["X-Content-Type-Options"] == "nosniff")
+            #expect(response.text == "<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n<title>Error</title>\n</head>\n<body>\n<pre>\(message)</pre>\n</body>\n</html>\n", "\(path)")
+        }
     }
 
     @Test func identicalRequests_getIdenticalBodies() throws {
