@@ -25,7 +25,8 @@ struct MagicCredentialTests {
                     // The vendor renders it: the same body as an injected fault of that status.
                     let injected = app.handle(.make(listTarget(record) + "?__status=\(status)",
                                                     authorization: record.seed.credentials.first { $0.role == .admin }!.authorization))
-                    #expect(response.body == injected.body, "\(record.id) \(credential.effect)")
+                    // (OpenPhone's `trace` hashes the request, so it differs between the two.)
+                    #expect(withoutTrace(response) == withoutTrace(injected), "\(record.id) \(credential.effect)")
                 } else {
                     // Answered exactly as the vendor's admin key is, only later.
                     let admin = app.handle(.make(listTarget(record), authorization: record.seed.credentials.first { $0.role == .admin }!.authorization))
@@ -36,6 +37,17 @@ struct MagicCredentialTests {
                 #expect(response.logMetadata["fault"] == "magic-\(credential.effect)")
             }
         }
+    }
+
+    private func withoutTrace(_ response: HTTPResponse) -> JSONValue? {
+        func strip(_ value: JSONValue) -> JSONValue {
+            switch value {
+            case .object(let members): .object(members.filter { $0.0 != "trace" }.map { ($0.0, strip($0.1)) })
+            case .array(let elements): .array(elements.map(strip))
+            default: value
+            }
+        }
+        return (try? response.json()).map(strip)
     }
 
     @Test func magicKeys_keepTheVendorsKeyShapeAndAreListed() throws {
