@@ -67,9 +67,10 @@ enum AdminResponses {
             })),
         ]
         if !record.seed.accounts.isEmpty { members.append(("accounts", .array(record.seed.accounts.map { .string($0) }))) }
-        let count = record.store.snapshot().count
+        let users = record.store.snapshot()
+        let count = users.count
         members.append(("userCount", .number(Double(count), text: String(count))))
-        members += vendor.adminSummary(seed: record.seed, state: record.state)
+        members += vendor.adminSummary(seed: record.seed, state: record.state, users: users)
         return .object(members)
     }
 }

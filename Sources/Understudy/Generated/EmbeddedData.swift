@@ -1085,6 +1085,50 @@ enum EmbeddedData {
       "role": "member"
     }
   ],
+  "seatLimit": 160,
+  "memberRoles": {
+    "user_01EVVCH23QNJR0W166M62D7ZC2": "owner",
+    "user_01F3VDTBKHP60PGGQ0JMAAAPPR": "manager",
+    "user_01F5352SFWNWDXJB5XH8BVPQVS": "manager",
+    "user_01FEJS6CH5V8EAZZW0Q3MAHJT2": "manager",
+    "user_01FKFXT8ZQ8SNXZ737KFMFHY5T": "manager",
+    "user_01FW7E916C71EY8VHFBBBGQYVZ": "manager",
+    "user_01G43SWQ4AVSQ2Q1E08XF4GNNN": "owner",
+    "user_01GW92MR22JNAK52F97AFEQ6M0": "manager",
+    "user_01GXA9Z2T8Q8FR5RCWFZAWX0P8": "manager",
+    "user_01H3GT1M57A46R6GPCY95XPNWZ": "manager",
+    "user_01HM8G6Z9GQ4VJM5ZY5ZWBZD83": "manager",
+    "user_01HQN3SV8N5E64ZM0MK56FKPGR": "manager",
+    "user_01HSCTB446RRH9M0VYB68M4TEV": "manager",
+    "user_01JBD9NF615MF41H3N7M0NY46G": "manager"
+  },
+  "invites": [
+    {
+      "email": "carlosl@example.com",
+      "role": "user",
+      "createdAt": "2025-11-30T13:07:48.426Z"
+    },
+    {
+      "email": "jana.williams@example.com",
+      "role": "user",
+      "createdAt": "2025-11-30T13:38:13.175Z"
+    },
+    {
+      "email": "felipe.kang@example.com",
+      "role": "manager",
+      "createdAt": "2025-12-01T14:51:23.073Z"
+    },
+    {
+      "email": "daniel.nguyen@example.com",
+      "role": "user",
+      "createdAt": "2025-12-05T06:08:35.760Z"
+    },
+    {
+      "email": "siddharth.patel@example.com",
+      "role": "owner",
+      "createdAt": "2025-12-17T13:43:32.461Z"
+    }
+  ],
   "users": [
     {
       "id": "user_01EVVCH23QNJR0W166M62D7ZC2",
