@@ -409,12 +409,30 @@ def factory():
             u["lastSignInAt"] = iso_ms(signed)
         u["metadata"] = factory_metadata(rng)
         users.append(u)
+    # Organization state beside the users (issue 9), drawn after the users so their bytes never change.
+    # Roles: the oldest member founded the org (owner) plus one more owner; 12 managers; everyone else
+    # is a plain user (omitted from memberRoles, whose default is "user").
+    owners = [users[0]["id"], users[rng.randrange(1, n)]["id"]]
+    managers = rng.sample([u["id"] for u in users if u["id"] not in owners], 12)
+    member_roles = {u["id"]: ("owner" if u["id"] in owners else "manager")
+                    for u in users if u["id"] in owners or u["id"] in managers}
+    # Pending invites: new people (emails unlike any member's), invited in the last weeks of the window.
+    invites = []
+    for role in ["user", "user", "manager", "user", "owner"]:
+        _, _, email = people.next()
+        sent = END - dt.timedelta(seconds=rng.randint(3600, 40 * 86400), milliseconds=rng.randint(0, 999))
+        invites.append({"email": email, "role": role, "createdAt": iso_ms(sent)})
+    invites.sort(key=lambda i: i["createdAt"])
     return {
         "vendor": "factory",
         "credentials": [
             {"authorization": "Bearer factory-test-key", "role": "admin"},
             {"authorization": "Bearer factory-member-key", "role": "member"},
         ],
+        # 146 members + 5 pending invites = 151 seats used: 9 still free.
+        "seatLimit": 160,
+        "memberRoles": member_roles,
+        "invites": invites,
         "users": users,
     }
 

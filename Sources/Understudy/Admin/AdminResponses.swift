@@ -106,9 +106,10 @@ enum AdminResponses {
         members.append(("magicCredentials", .array(magic.sorted {
             (order.firstIndex(of: $0.effect) ?? 0) < (order.firstIndex(of: $1.effect) ?? 0)
         }.map(\.listing))))
-        let count = record.store.snapshot().count
+        let users = record.store.snapshot()
+        let count = users.count
         members.append(("userCount", .number(Double(count), text: String(count))))
-        members += vendor.adminSummary(seed: record.seed, state: record.state)
+        members += vendor.adminSummary(seed: record.seed, state: record.state, users: users)
         return .object(members)
     }
 }

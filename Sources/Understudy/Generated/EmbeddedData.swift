@@ -1085,6 +1085,50 @@ enum EmbeddedData {
       "role": "member"
     }
   ],
+  "seatLimit": 160,
+  "memberRoles": {
+    "user_01EVVCH23QNJR0W166M62D7ZC2": "owner",
+    "user_01F3VDTBKHP60PGGQ0JMAAAPPR": "manager",
+    "user_01F5352SFWNWDXJB5XH8BVPQVS": "manager",
+    "user_01FEJS6CH5V8EAZZW0Q3MAHJT2": "manager",
+    "user_01FKFXT8ZQ8SNXZ737KFMFHY5T": "manager",
+    "user_01FW7E916C71EY8VHFBBBGQYVZ": "manager",
+    "user_01G43SWQ4AVSQ2Q1E08XF4GNNN": "owner",
+    "user_01GW92MR22JNAK52F97AFEQ6M0": "manager",
+    "user_01GXA9Z2T8Q8FR5RCWFZAWX0P8": "manager",
+    "user_01H3GT1M57A46R6GPCY95XPNWZ": "manager",
+    "user_01HM8G6Z9GQ4VJM5ZY5ZWBZD83": "manager",
+    "user_01HQN3SV8N5E64ZM0MK56FKPGR": "manager",
+    "user_01HSCTB446RRH9M0VYB68M4TEV": "manager",
+    "user_01JBD9NF615MF41H3N7M0NY46G": "manager"
+  },
+  "invites": [
+    {
+      "email": "carlosl@example.com",
+      "role": "user",
+      "createdAt": "2025-11-30T13:07:48.426Z"
+    },
+    {
+      "email": "jana.williams@example.com",
+      "role": "user",
+      "createdAt": "2025-11-30T13:38:13.175Z"
+    },
+    {
+      "email": "felipe.kang@example.com",
+      "role": "manager",
+      "createdAt": "2025-12-01T14:51:23.073Z"
+    },
+    {
+      "email": "daniel.nguyen@example.com",
+      "role": "user",
+      "createdAt": "2025-12-05T06:08:35.760Z"
+    },
+    {
+      "email": "siddharth.patel@example.com",
+      "role": "owner",
+      "createdAt": "2025-12-17T13:43:32.461Z"
+    }
+  ],
   "users": [
     {
       "id": "user_01EVVCH23QNJR0W166M62D7ZC2",
@@ -8191,6 +8235,261 @@ enum EmbeddedData {
             "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
           }
         }
+      },
+      "delete": {
+        "tags": [
+          "Organization"
+        ],
+        "summary": "Remove a user",
+        "description": "Removes a user from the organization by email. Works for both active members (deletes membership) and pending invitations (revokes the invite).",
+        "operationId": "removeUser",
+        "parameters": [
+          {
+            "name": "email",
+            "in": "query",
+            "required": true,
+            "schema": {
+              "type": "string",
+              "format": "email",
+              "description": "Email address of the user to remove"
+            },
+            "x-understudy": "added: note only - matched case-insensitively against members and pending invites; a repeated parameter: the first wins."
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "Response for status 204",
+            "x-understudy": "added: Factory declares a RemoveUser204ResponseBody schema whose contents are not public; understudy sends no body"
+          },
+          "400": {
+            "description": "Response for status 400",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser400ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: note only - email missing or not an email address"
+          },
+          "401": {
+            "description": "Response for status 401",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser401ResponseBody"
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Response for status 403",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser403ResponseBody"
+                }
+              }
+            }
+          },
+          "404": {
+            "description": "Response for status 404",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser404ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: the email is neither a member's nor a pending invite's (the response list past 403 is not public)"
+          },
+          "429": {
+            "description": "Response for status 429",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser429ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: rate limiting / fault injection; Factory documents no 429 body, the shared detail/status/title envelope is assumed"
+          },
+          "500": {
+            "description": "Response for status 500",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser500ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: the response list past 403 is not public; same envelope as listOrganizationUsers"
+          },
+          "502": {
+            "description": "Response for status 502",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser502ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+          },
+          "503": {
+            "description": "Response for status 503",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser503ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+          },
+          "504": {
+            "description": "Response for status 504",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RemoveUser504ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+          }
+        }
+      }
+    },
+    "/api/v0/organization/users/invite": {
+      "post": {
+        "tags": [
+          "Organization"
+        ],
+        "summary": "Invite or update a user",
+        "description": "Sends an invitation to a user to join the organization. If the user is already a member, updates their role to the specified value. If the user has a pending invite, returns the current status without changes. If the organization has reached its seat limit, returns status \"error\" with a descriptive error message.",
+        "operationId": "inviteUser",
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/InviteUserRequestBody"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Response for status 200",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser200ResponseBody"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "Response for status 400",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser400ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: note only - body not JSON, not an object, email missing / not a string / not an email address, role not one of user, manager, owner (null included)"
+          },
+          "401": {
+            "description": "Response for status 401",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser401ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: the response list past 400 is not public; same envelope as listOrganizationUsers"
+          },
+          "403": {
+            "description": "Response for status 403",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser403ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: members and guests get 403 on the whole Public API (getting-started doc)"
+          },
+          "404": {
+            "description": "Response for status 404",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser404ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection only; same detail/status/title envelope"
+          },
+          "429": {
+            "description": "Response for status 429",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser429ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: rate limiting / fault injection; Factory documents no 429 body, the shared detail/status/title envelope is assumed"
+          },
+          "500": {
+            "description": "Response for status 500",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser500ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: the response list past 400 is not public; same envelope as listOrganizationUsers"
+          },
+          "502": {
+            "description": "Response for status 502",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser502ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+          },
+          "503": {
+            "description": "Response for status 503",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser503ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+          },
+          "504": {
+            "description": "Response for status 504",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/InviteUser504ResponseBody"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+          }
+        }
       }
     }
   },
@@ -8503,6 +8802,591 @@ enum EmbeddedData {
         "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
       },
       "ListOrganizationUsers504ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+      },
+      "InviteUserRequestBody": {
+        "type": "object",
+        "properties": {
+          "email": {
+            "type": "string",
+            "format": "email",
+            "description": "Email address of the user to invite"
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "user",
+              "manager",
+              "owner"
+            ],
+            "default": "user",
+            "description": "Role to assign to the user"
+          }
+        },
+        "required": [
+          "email"
+        ],
+        "x-understudy": "added: note only - emails match members and pending invites case-insensitively; members other than email and role are ignored; a repeated key: the last wins."
+      },
+      "InviteUser200ResponseBody": {
+        "type": "object",
+        "properties": {
+          "email": {
+            "type": "string",
+            "format": "email",
+            "description": "Email address of the user"
+          },
+          "role": {
+            "type": "string",
+            "enum": [
+              "user",
+              "manager",
+              "owner"
+            ],
+            "description": "Role of the user"
+          },
+          "status": {
+            "type": "string",
+            "enum": [
+              "invited",
+              "already_member",
+              "role_updated",
+              "already_invited",
+              "error"
+            ],
+            "description": "Result of the invite operation"
+          },
+          "error": {
+            "type": "string",
+            "description": "Error message if status is error"
+          }
+        },
+        "required": [
+          "email",
+          "role",
+          "status"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: note only - error is present only when status is error; email echoes the request; already_invited answers with the pending invite's role. Outcomes: invited (new email, pending invite created), already_member (member invited with the role they hold), role_updated (member invited with another role: the role changes), already_invited (pending invite exists: unchanged), error (members + pending invites hold every seat)."
+      },
+      "InviteUser400ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: note only - body not JSON, not an object, email missing / not a string / not an email address, role not one of user, manager, owner (null included)"
+      },
+      "InviteUser401ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: the response list past 400 is not public; same envelope as listOrganizationUsers"
+      },
+      "InviteUser403ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: members and guests get 403 on the whole Public API (getting-started doc)"
+      },
+      "InviteUser404ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: fault injection only; same detail/status/title envelope"
+      },
+      "InviteUser429ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: rate limiting / fault injection; Factory documents no 429 body, the shared detail/status/title envelope is assumed"
+      },
+      "InviteUser500ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: the response list past 400 is not public; same envelope as listOrganizationUsers"
+      },
+      "InviteUser502ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+      },
+      "InviteUser503ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+      },
+      "InviteUser504ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+      },
+      "RemoveUser400ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: note only - email missing or not an email address"
+      },
+      "RemoveUser401ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false
+      },
+      "RemoveUser403ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false
+      },
+      "RemoveUser404ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: the email is neither a member's nor a pending invite's (the response list past 403 is not public)"
+      },
+      "RemoveUser429ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: rate limiting / fault injection; Factory documents no 429 body, the shared detail/status/title envelope is assumed"
+      },
+      "RemoveUser500ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: the response list past 403 is not public; same envelope as listOrganizationUsers"
+      },
+      "RemoveUser502ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+      },
+      "RemoveUser503ResponseBody": {
+        "type": "object",
+        "properties": {
+          "detail": {
+            "type": "string",
+            "description": "Human-readable error message"
+          },
+          "status": {
+            "type": "number",
+            "description": "HTTP status code"
+          },
+          "title": {
+            "type": "string",
+            "description": "HTTP status title"
+          },
+          "metadata": {
+            "type": "object",
+            "additionalProperties": {},
+            "description": "Additional error metadata"
+          }
+        },
+        "required": [
+          "detail",
+          "status",
+          "title"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: fault injection; shared detail/status/title envelope assumed"
+      },
+      "RemoveUser504ResponseBody": {
         "type": "object",
         "properties": {
           "detail": {

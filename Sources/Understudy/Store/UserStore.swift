@@ -186,6 +186,10 @@ public final class UserStore: Sendable {
 
         private var visibleGenerated: Int { (generated?.count ?? 0) - deletedNumbers.count }
 
+        /// Numbers of deleted generated users, ascending: lets a vendor count traits derived from the
+        /// number (Factory's generated roles) without building or scanning the population.
+        var deletedGeneratedNumbers: [Int] { deletedNumbers }
+
         /// How many stored users are removed (PandaDoc memberships).
         public var removedCount: Int { removedIndices.count }
 

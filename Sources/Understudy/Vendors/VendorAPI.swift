@@ -30,6 +30,10 @@ public protocol VendorAPI: Sendable {
     /// test needs: workspaces, invites, role catalogs, OAuth clients).
     func adminSummary(seed: VendorSeed, state: (any VendorState)?) -> [(String, JSONValue)]
 
+    /// ``adminSummary(seed:state:)`` with the users as they are now, for summaries that count members
+    /// (Factory's seats used); by default the users are not needed and the two-argument form answers.
+    func adminSummary(seed: VendorSeed, state: (any VendorState)?, users: UserStore.Snapshot) -> [(String, JSONValue)]
+
     /// Validates one seed user (vendor shape) and encodes it in the vendor's field order.
     /// - Parameter path: where the object sits in its file, for error messages (`$.users[3]`).
     func makeUser(from object: JSONValue, path: String) throws(SeedError) -> StoredUser
@@ -77,6 +81,10 @@ extension VendorAPI {
     public func makeState(seed: VendorSeed, context: VendorContext) throws(SeedError) -> (any VendorState)? { nil }
 
     public func adminSummary(seed: VendorSeed, state: (any VendorState)?) -> [(String, JSONValue)] { [] }
+
+    public func adminSummary(seed: VendorSeed, state: (any VendorState)?, users: UserStore.Snapshot) -> [(String, JSONValue)] {
+        adminSummary(seed: seed, state: state)
+    }
 
     /// The default version's id.
     public var defaultVersion: String { versions.first?.id ?? "" }

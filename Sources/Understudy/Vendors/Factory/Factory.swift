@@ -1,8 +1,9 @@
 public import HTTPCore
 
-/// Factory public API v0: `GET /api/v0/organization/users` (vendor-docs/factory-list-organization-users.md).
+/// Factory public API v0, organization users (vendor-docs/factory-list-organization-users.md,
+/// vendor-notes/users-resource/factory.md): list, invite-or-update (upsert) and remove.
 ///
-/// Assumptions where the docs and notes are silent (see the issue note too):
+/// Assumptions where the docs and notes are silent:
 /// - Order is ascending `createdAt`, then `id` (the seed file order): the issue asks for the documented
 ///   order, else creation time then id, and Factory documents none (note "Uncertain" 6 only infers WorkOS's desc).
 /// - `limit` (a string in the docs, default `"20"`, "(1-100)") must be base-10 digits with a value in 1…100;
@@ -14,6 +15,18 @@ public import HTTPCore
 /// - Error bodies are `{detail, status, title}` in the schema's key order, never `metadata` or `requestId`
 ///   (`additionalProperties: false`); the 401/403 texts come from the sibling Analytics API (note §1), the rest are ours.
 /// - A missing header, another scheme and an unknown key all get the one 401 body. No rate-limit headers (note §2).
+/// - Emails match case-insensitively (members, invites, removal): WorkOS treats addresses case-insensitively.
+/// - inviteUser: `error` is omitted unless `status` is `error` (open question 2); `email` echoes the request's
+///   spelling; `already_invited` answers with the pending invite's role, unchanged; a role change needs no seat;
+///   the seat limit counts members + pending invites; no last-owner protection (open question 3, none documented).
+///   Bad JSON, a non-object body, missing/non-string/invalid `email`, a `role` outside the enum (or `null`) → 400;
+///   unknown members are ignored; a repeated key: the last wins (JSON.parse). No Content-Type is required.
+/// - removeUser: 204 with an empty body (the declared 204 schema's contents are unknown); an email that is
+///   neither a member nor a pending invite → 404; missing or invalid `email` → 400. Both are removed when
+///   both exist (an admin-added user can share an invited email).
+/// - Roles are not part of the user JSON (the documented shape has none); the seeds' `memberRoles` sets them
+///   (others are `user`); generated users get a fixed mix (``generatedRole(_:)``).
+/// - `serve --users N`: the seat limit becomes `seatLimit - seeded users + N`, keeping the seeds' free seats.
 public struct Factory: VendorAPI {
     public var id: String { VendorID.factory.rawValue }
     public let displayName = "Factory"
@@ -22,7 +35,25 @@ public struct Factory: VendorAPI {
     public let versions = [VendorVersion(id: "v0", selector: "path prefix /api/v0", spec: "factory")]
 
     public func operations() -> [VendorOperation] {
-        [VendorOperation("listOrganizationUsers", "GET", "/api/v0/organization/users", version: "v0", handler: listUsers)]
+        [
+            VendorOperation("listOrganizationUsers", "GET", "/api/v0/organization/users", version: "v0", handler: listUsers),
+            VendorOperation("inviteUser", "POST", "/api/v0/organization/users/invite", version: "v0", writes: true, handler: inviteUser),
+            // The email is a query parameter, so removal shares the list's path (docs).
+            VendorOperation("removeUser", "DELETE", "/api/v0/organization/users", version: "v0", writes: true, handler: removeUser),
+        ]
+    }
+
+    // MARK: - Organization state
+
+    /// Seed keys beside the users: seats, member roles and pending invites (``FactoryState/read(_:)``).
+    public let seedKeys = ["seatLimit", "memberRoles", "invites"]
+
+    public func makeState(seed: VendorSeed, context: VendorContext) throws(SeedError) -> (any VendorState)? {
+        try FactoryState.read(seed)
+    }
+
+    public func adminSummary(seed: VendorSeed, state: (any VendorState)?, users: UserStore.Snapshot) -> [(String, JSONValue)] {
+        (state as? FactoryState)?.summary(users: users) ?? []
     }
 
     public init() {}
@@ -72,7 +103,8 @@ public struct Factory: VendorAPI {
             if let lastSignInAt { user.string("lastSignInAt", lastSignInAt) }
             user.value("metadata", metadata)
         }
-        return StoredUser(id: id, email: email, json: writer.bytes)
+        // Lowercased for matching only (invite, remove); the JSON keeps the seed's spelling.
+        return StoredUser(id: id, email: email.lowercased(), json: writer.bytes)
     }
 
     /// WorkOS user ids: `user_` + a 26-character Crockford base32 ULID, uppercase (note §3).
@@ -112,12 +144,7 @@ public struct Factory: VendorAPI {
     }
 
     private func page(_ request: VendorRequest) throws(Failure) -> HTTPResponse {
-        switch request.authorize(schemes: ["Bearer"]) {
-        case .missing, .wrongScheme, .unknownKey: throw .unauthorized
-        // "Members and guests will receive a 403 Forbidden response" (note §1).
-        case .member: throw .forbidden
-        case .admin: break
-        }
+        try Self.authorizeAdmin(request)
         let limit = try Self.readLimit(request.http.queryValue("limit"))
         let users = request.users
         var start = 0
@@ -150,64 +177,6 @@ public struct Factory: VendorAPI {
             throw .invalidLimit
         }
         return value.int!
-    }
-
-    // MARK: - Errors
-
-    public func errorResponse(status: HTTPStatus, request: VendorRequest) -> HTTPResponse {
-        let failure: Failure = switch status.code {
-        case 401: .unauthorized
-        case 403: .forbidden
-        default: .status(status)
-        }
-        return failure.response()
-    }
-
-    /// Everything that can go wrong, each rendering Factory's `{detail, status, title}` envelope (docs).
-    enum Failure: Error {
-        case unauthorized
-        case forbidden
-        case invalidLimit
-        case invalidCursor
-        case status(HTTPStatus)
-
-        /// The sibling Analytics API's 401 text (note §1).
-        static let unauthorizedDetail = "Missing or invalid API key"
-        /// The sibling Analytics API's 403 text (note §1).
-        static let forbiddenDetail = "Insufficient permissions (requires Manager or Owner role)"
-        static let invalidLimitDetail = "limit must be an integer between 1 and 100"
-        static let invalidCursorDetail = "Invalid cursor"
-        static let rateLimitDetail = "Rate limit exceeded"
-
-        func response() -> HTTPResponse {
-            switch self {
-            case .unauthorized: Self.envelope(.unauthorized, Self.unauthorizedDetail)
-            case .forbidden: Self.envelope(.forbidden, Self.forbiddenDetail)
-            case .invalidLimit: Self.envelope(.badRequest, Self.invalidLimitDetail)
-            case .invalidCursor: Self.envelope(.badRequest, Self.invalidCursorDetail)
-            case .status(let status):
-                status.code == 429
-                    ? Self.envelope(status, Self.rateLimitDetail)
-                    : Self.envelope(status, Self.sentenceCase(status.reasonPhrase))
-            }
-        }
-
-        /// `Internal Server Error` → `Internal server error`, as note §1 suggests for the 500 `detail`.
-        static func sentenceCase(_ phrase: String) -> String {
-            guard let first = phrase.first else { return phrase }
-            return String(first) + phrase.dropFirst().lowercased()
-        }
-
-        /// Key order follows the schema (`detail, status, title`); `status` is a JSON number (note §1).
-        static func envelope(_ status: HTTPStatus, _ detail: String) -> HTTPResponse {
-            var writer = JSONWriter()
-            writer.object { root in
-                root.string("detail", detail)
-                root.int("status", status.code)
-                root.string("title", status.reasonPhrase)
-            }
-            return .json(status, writer.bytes)
-        }
     }
 }
 
