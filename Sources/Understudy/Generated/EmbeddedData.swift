@@ -19,6 +19,31 @@ enum EmbeddedData {
   "accounts": [
     "UNDERSTUDYTESTACCOUNT00001"
   ],
+  "oauthClients": [
+    {
+      "client_id": "1password-oauth-client",
+      "client_secret": "1password-oauth-secret",
+      "scopes": [
+        "list users",
+        "get user",
+        "suspend users",
+        "reactivate users"
+      ]
+    },
+    {
+      "client_id": "1password-no-suspend-client",
+      "client_secret": "1password-no-suspend-secret",
+      "scopes": [
+        "list users",
+        "get user",
+        "reactivate users"
+      ]
+    }
+  ],
+  "ownerIds": [
+    "IR7VJHJ36JHINBFAD7V2T5MP3E",
+    "56YE2TYN2VFYRLNSHKPW5NVT5E"
+  ],
   "users": [
     {
       "id": "PLRBRF65IP6E6TZUNKKZMU6ZOX",
