@@ -59,7 +59,7 @@ extension OnePassword {
         let state = request.state(as: OnePasswordState.self)
         if let client = state.client(id: id), client.secret == secret { return client }
         if request.acceptsAnyKey, !id.isEmpty {
-            return OAuthClient(id: id, secret: secret, permissions: Set(Permission.allCases))
+            return OAuthClient(id: id, secret: secret, permissions: Permission.all)
         }
         throw .invalidClient
     }

@@ -13,6 +13,9 @@ extension OnePassword {
         case getUser = "get user"
         case suspendUsers = "suspend users"
         case reactivateUsers = "reactivate users"
+
+        /// Every permission (seeded admin credentials, `--any-key` clients).
+        static let all = Set(allCases)
     }
 
     /// One OAuth app of the seeded account (seed key `oauthClients`).

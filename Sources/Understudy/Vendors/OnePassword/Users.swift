@@ -23,7 +23,7 @@ extension OnePassword {
         switch request.authorize(schemes: ["Bearer"]) {
         case .missing, .wrongScheme, .unknownKey: throw .unauthenticated
         case .member: return []
-        case .admin: return Set(Permission.allCases)
+        case .admin: return Permission.all
         }
     }
 
