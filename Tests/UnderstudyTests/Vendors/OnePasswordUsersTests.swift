@@ -193,6 +193,21 @@ struct OnePasswordUsersTests {
         #expect(call(app, "GET", "\(F.users("v1"))/\(F.kofi)").status == .notFound)  // seed users are not served
     }
 
+    @Test func specs_documentEveryOperationOfTheirVersion() throws {
+        let vendor = OnePassword()
+        for version in vendor.versions {
+            let spec = try JSONValue.parse(Array(try #require(EmbeddedData.specs[version.spec]).utf8))
+            #expect(spec["info"]?["version"] == .string(version.id))
+            let operations = vendor.operations().filter { $0.version == version.id }
+            #expect(operations.count == 6)
+            for operation in operations {
+                let documented = spec["paths"]?[operation.path]?[operation.method.lowercased()]
+                #expect(documented?["operationId"] == .string(operation.name), "\(version.id) \(operation.method) \(operation.path)")
+            }
+            #expect(spec["paths"]?.objectValue?.count == Set(operations.map(\.path)).count)
+        }
+    }
+
     @Test func seedValidation_rejectsBadClientsAndOwners() throws {
         let vendor = OnePassword()
         let app = try makeApp()
