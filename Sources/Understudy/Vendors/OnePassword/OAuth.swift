@@ -73,9 +73,13 @@ extension OnePassword {
               let bytes = Base64.decode(String(header[header.utf8.index(after: space)...])) else { return nil }
         let text = String(decoding: bytes, as: UTF8.self)
         guard let colon = text.utf8.firstIndex(of: UInt8(ascii: ":")) else { return nil }
-        let decoded = Self.formPairs("id=" + text[..<colon].replacing("&", with: "%26") + "&secret=" +
-                                     text[text.utf8.index(after: colon)...].replacing("&", with: "%26"))
-        return (decoded.first("id") ?? "", decoded.first("secret") ?? "")
+        return (formDecoded(text[..<colon]), formDecoded(text[text.utf8.index(after: colon)...]))
+    }
+
+    /// One form-encoded value decoded (`%XX`, `+` as a space), like Go's `url.QueryUnescape`.
+    static func formDecoded(_ text: Substring) -> String {
+        // A literal `&` would split the pair; escaped, it decodes back to itself.
+        formPairs("v=" + text.replacing("&", with: "%26")).first("v") ?? ""
     }
 
     /// The form body as Go's `ParseForm` reads it: only for `application/x-www-form-urlencoded` (parameters such
