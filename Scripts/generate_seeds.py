@@ -321,6 +321,17 @@ def onepassword():
             {"authorization": "Bearer 1password-member-token", "role": "member"},
         ],
         "accounts": [ONEPASSWORD_ACCOUNT],
+        # OAuth apps of the account, with the permissions 1Password's UI grants per app. The second lacks
+        # "suspend users", so its tokens get 403 on :suspend.
+        "oauthClients": [
+            {"client_id": "1password-oauth-client", "client_secret": "1password-oauth-secret",
+             "scopes": ["list users", "get user", "suspend users", "reactivate users"]},
+            {"client_id": "1password-no-suspend-client", "client_secret": "1password-no-suspend-secret",
+             "scopes": ["list users", "get user", "reactivate users"]},
+        ],
+        # The user object has no role field, so owners are named here: the docs' two example users, one
+        # ACTIVE and one SUSPENDED, so suspending Wendy is 403 no_owner_remain until Riley is reactivated.
+        "ownerIds": [docs[0][0], docs[1][0]],
         "users": users,
     }
 

@@ -19,6 +19,31 @@ enum EmbeddedData {
   "accounts": [
     "UNDERSTUDYTESTACCOUNT00001"
   ],
+  "oauthClients": [
+    {
+      "client_id": "1password-oauth-client",
+      "client_secret": "1password-oauth-secret",
+      "scopes": [
+        "list users",
+        "get user",
+        "suspend users",
+        "reactivate users"
+      ]
+    },
+    {
+      "client_id": "1password-no-suspend-client",
+      "client_secret": "1password-no-suspend-secret",
+      "scopes": [
+        "list users",
+        "get user",
+        "reactivate users"
+      ]
+    }
+  ],
+  "ownerIds": [
+    "IR7VJHJ36JHINBFAD7V2T5MP3E",
+    "56YE2TYN2VFYRLNSHKPW5NVT5E"
+  ],
   "users": [
     {
       "id": "PLRBRF65IP6E6TZUNKKZMU6ZOX",
@@ -7615,9 +7640,9 @@ enum EmbeddedData {
 {
   "openapi": "3.1.0",
   "info": {
-    "title": "1Password Users API - List users",
+    "title": "1Password Users API",
     "version": "v1beta1",
-    "description": "Excerpt for the understudy emulator: GET /v1beta1/accounts/{account_id}/users only. Written from vendor-docs/1password-list-users.md (the docs win) and vendor-notes/1password.md; the vendor's own OpenAPI 3.1 file was not available. Error bodies are grpc-gateway google.rpc.Status JSON."
+    "description": "Excerpt for the understudy emulator: the users resource (list, get, suspend, reactivate) and the OAuth 2.0 client-credentials token and revoke endpoints, as the public v1beta1 docs describe them. Written from the 1Password docs and vendor-notes/users-resource/1password.md; the vendor's own OpenAPI files were not available. Error bodies of the users resource are grpc-gateway google.rpc.Status JSON; OAuth errors are RFC 6749 JSON."
   },
   "servers": [
     {
@@ -7666,7 +7691,8 @@ enum EmbeddedData {
                 "user.isActive()",
                 "user.isSuspended()"
               ]
-            }
+            },
+            "x-understudy": "added: an empty value is unset (both states)."
           },
           {
             "name": "max_page_size",
@@ -7680,7 +7706,7 @@ enum EmbeddedData {
               "maximum": 2147483647,
               "default": 25
             },
-            "x-understudy": "added: bounds - 0 or absent means the default 25 (a page_token does not carry the size); values above 1000 are coerced to 1000 (AIP-158); negative values and non-int32 input are answered with 400. The camelCase alias maxPageSize is also accepted (grpc-gateway)."
+            "x-understudy": "added: bounds - 0 or absent means the default 25 (a page_token does not carry the size); values above 1000 are coerced to 1000 (AIP-158); negative values, non-int32 input and an empty value (grpc-gateway v2: strconv.ParseInt: parsing \"\": invalid syntax) are answered with 400. The camelCase alias maxPageSize is also accepted (grpc-gateway)."
           },
           {
             "name": "page_token",
@@ -7705,7 +7731,7 @@ enum EmbeddedData {
             }
           },
           "400": {
-            "description": "INVALID_ARGUMENT (gRPC code 3): bad filter, page size or page token.",
+            "description": "INVALID_ARGUMENT (gRPC code 3): bad filter, page size or page token, or a query field given twice.",
             "content": {
               "application/json": {
                 "schema": {
@@ -7761,7 +7787,7 @@ enum EmbeddedData {
             "x-understudy": "added: grpc-gateway status mapping"
           },
           "403": {
-            "description": "PERMISSION_DENIED (gRPC code 7): token lacks the list-users scope.",
+            "description": "PERMISSION_DENIED (gRPC code 7): the token's OAuth app lacks the list-users permission.",
             "content": {
               "application/json": {
                 "schema": {
@@ -7958,6 +7984,1230 @@ enum EmbeddedData {
           }
         }
       }
+    },
+    "/v1beta1/accounts/{account_id}/users/{user}": {
+      "get": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "Get a user",
+        "description": "Retrieve a user in a 1Password account.",
+        "operationId": "GetUser",
+        "parameters": [
+          {
+            "name": "account_id",
+            "in": "path",
+            "required": true,
+            "description": "The unique identifier of the 1Password account.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "user",
+            "in": "path",
+            "required": true,
+            "description": "The UUID of the user.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The user.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/User"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "UNAUTHENTICATED (gRPC code 16): missing, malformed, unknown, revoked or expired bearer token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 16
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 16,
+                  "message": "unauthenticated",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway status mapping"
+          },
+          "403": {
+            "description": "PERMISSION_DENIED (gRPC code 7): the token's OAuth app lacks the get-user permission.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 7
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 7,
+                  "message": "permission_denied",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: observed 403 body shape {\"code\":7,...} (Kibana connector)"
+          },
+          "404": {
+            "description": "NOT_FOUND (gRPC code 5): unknown account_id (`account_not_found`) or user (`user_not_found`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 5
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 5,
+                  "message": "user_not_found",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway maps code 5 to 404"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "INTERNAL (gRPC code 13).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 13
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 13,
+                  "message": "internal",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "502": {
+            "description": "Bad gateway (gRPC code 14, UNAVAILABLE).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "bad_gateway",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; no gRPC code maps to 502, UNAVAILABLE used"
+          },
+          "503": {
+            "description": "UNAVAILABLE (gRPC code 14).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "unavailable",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 14 to 503"
+          },
+          "504": {
+            "description": "DEADLINE_EXCEEDED (gRPC code 4).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 4
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 4,
+                  "message": "deadline_exceeded",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 4 to 504"
+          }
+        }
+      }
+    },
+    "/v1beta1/accounts/{account_id}/users/{user}:suspend": {
+      "post": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "Suspend a user",
+        "description": "Suspend a user in a 1Password account. This endpoint does not accept a request body. Suspending a user who is already suspended returns the user unchanged. The last remaining owner cannot be suspended.",
+        "operationId": "SuspendUser",
+        "parameters": [
+          {
+            "name": "account_id",
+            "in": "path",
+            "required": true,
+            "description": "The unique identifier of the 1Password account.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "user",
+            "in": "path",
+            "required": true,
+            "description": "The UUID of the user.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The user, now `SUSPENDED`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/User"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "UNAUTHENTICATED (gRPC code 16): missing, malformed, unknown, revoked or expired bearer token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 16
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 16,
+                  "message": "unauthenticated",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway status mapping"
+          },
+          "403": {
+            "description": "PERMISSION_DENIED (gRPC code 7): the token's OAuth app lacks the suspend-users permission, or (`no_owner_remain`) the user is the last remaining active owner.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 7
+                        }
+                      }
+                    }
+                  ]
+                },
+                "examples": {
+                  "no_owner_remain": {
+                    "summary": "The last remaining owner cannot be suspended (body observed by Kibana).",
+                    "value": {
+                      "code": 7,
+                      "message": "no_owner_remain",
+                      "details": []
+                    }
+                  },
+                  "permission_denied": {
+                    "value": {
+                      "code": 7,
+                      "message": "permission_denied",
+                      "details": []
+                    }
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: observed 403 body shape {\"code\":7,...} (Kibana connector)"
+          },
+          "404": {
+            "description": "NOT_FOUND (gRPC code 5): unknown account_id (`account_not_found`) or user (`user_not_found`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 5
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 5,
+                  "message": "user_not_found",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway maps code 5 to 404"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "INTERNAL (gRPC code 13).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 13
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 13,
+                  "message": "internal",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "502": {
+            "description": "Bad gateway (gRPC code 14, UNAVAILABLE).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "bad_gateway",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; no gRPC code maps to 502, UNAVAILABLE used"
+          },
+          "503": {
+            "description": "UNAVAILABLE (gRPC code 14).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "unavailable",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 14 to 503"
+          },
+          "504": {
+            "description": "DEADLINE_EXCEEDED (gRPC code 4).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 4
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 4,
+                  "message": "deadline_exceeded",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 4 to 504"
+          }
+        },
+        "x-understudy": "added: any request body is ignored; owners are named by the seed key ownerIds"
+      }
+    },
+    "/v1beta1/accounts/{account_id}/users/{user}:reactivate": {
+      "post": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "Reactivate a user",
+        "description": "Reactivate a suspended user in a 1Password account. This endpoint does not accept a request body. Reactivating an active user returns the user unchanged.",
+        "operationId": "ReactivateUser",
+        "parameters": [
+          {
+            "name": "account_id",
+            "in": "path",
+            "required": true,
+            "description": "The unique identifier of the 1Password account.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "user",
+            "in": "path",
+            "required": true,
+            "description": "The UUID of the user.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The user, now `ACTIVE`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/User"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "UNAUTHENTICATED (gRPC code 16): missing, malformed, unknown, revoked or expired bearer token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 16
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 16,
+                  "message": "unauthenticated",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway status mapping"
+          },
+          "403": {
+            "description": "PERMISSION_DENIED (gRPC code 7): the token's OAuth app lacks the reactivate-users permission.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 7
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 7,
+                  "message": "permission_denied",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: observed 403 body shape {\"code\":7,...} (Kibana connector)"
+          },
+          "404": {
+            "description": "NOT_FOUND (gRPC code 5): unknown account_id (`account_not_found`) or user (`user_not_found`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 5
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 5,
+                  "message": "user_not_found",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway maps code 5 to 404"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "INTERNAL (gRPC code 13).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 13
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 13,
+                  "message": "internal",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "502": {
+            "description": "Bad gateway (gRPC code 14, UNAVAILABLE).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "bad_gateway",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; no gRPC code maps to 502, UNAVAILABLE used"
+          },
+          "503": {
+            "description": "UNAVAILABLE (gRPC code 14).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "unavailable",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 14 to 503"
+          },
+          "504": {
+            "description": "DEADLINE_EXCEEDED (gRPC code 4).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 4
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 4,
+                  "message": "deadline_exceeded",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 4 to 504"
+          }
+        },
+        "x-understudy": "added: any request body is ignored"
+      }
+    },
+    "/v1beta1/users/oauth2/token": {
+      "post": {
+        "tags": [
+          "OAuth"
+        ],
+        "summary": "Request an access token",
+        "description": "Exchange the OAuth app's client ID and client secret (HTTP Basic authentication) for an opaque bearer token. Access tokens have a lifespan of 15 minutes (900 seconds).",
+        "operationId": "RequestAccessToken",
+        "security": [
+          {
+            "basicAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/x-www-form-urlencoded": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "grant_type": {
+                    "type": "string",
+                    "enum": [
+                      "client_credentials"
+                    ]
+                  },
+                  "scope": {
+                    "type": "string",
+                    "enum": [
+                      "openid"
+                    ],
+                    "description": "If included, the scope value must be `openid`; if omitted, the default scope is used, which is always `openid`."
+                  }
+                },
+                "required": [
+                  "grant_type"
+                ]
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The access token.",
+            "headers": {
+              "Cache-Control": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "const": "no-store"
+                },
+                "description": "RFC 6749 §5.1."
+              },
+              "Pragma": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                },
+                "description": "RFC 6749 §5.1."
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenResponse"
+                },
+                "example": {
+                  "access_token": "bTTsgzkTpBy6E4Y0VT3rbr6WO5Ya8GwiWnxQQnkK1-Y",
+                  "token_type": "Bearer",
+                  "expires_in": 900,
+                  "scope": "openid"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid_request (unreadable or empty form, missing parameter), unsupported_grant_type or invalid_scope.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "examples": {
+                  "invalid_request": {
+                    "value": {
+                      "error": "invalid_request",
+                      "error_description": "The request is missing the 'grant_type' parameter."
+                    }
+                  },
+                  "unsupported_grant_type": {
+                    "value": {
+                      "error": "unsupported_grant_type",
+                      "error_description": "The authorization grant type is not supported; use client_credentials."
+                    }
+                  },
+                  "invalid_scope": {
+                    "value": {
+                      "error": "invalid_scope",
+                      "error_description": "The requested scope is invalid; the only scope is openid."
+                    }
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: RFC 6749 §5.2"
+          },
+          "401": {
+            "description": "The client credentials are invalid.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "invalid_client",
+                  "error_description": "The client credentials are invalid."
+                }
+              }
+            },
+            "headers": {
+              "WWW-Authenticate": {
+                "required": true,
+                "description": "RFC 6749 §5.2: the scheme the client must authenticate with.",
+                "schema": {
+                  "type": "string",
+                  "const": "Basic"
+                }
+              }
+            },
+            "x-understudy": "added: RFC 6749 §5.2 body; only client_secret_basic is accepted"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error",
+                  "error_description": "The authorization server encountered an unexpected condition."
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (5xx other than 503)"
+          },
+          "502": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "503": {
+            "description": "temporarily_unavailable.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "temporarily_unavailable"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "504": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          }
+        },
+        "x-understudy": "added: check order invalid_request (form) → invalid_client → unsupported_grant_type → invalid_scope (ory/fosite); the form is read only for application/x-www-form-urlencoded (parameters such as charset allowed)"
+      }
+    },
+    "/v1beta1/users/oauth2/revoke": {
+      "post": {
+        "tags": [
+          "OAuth"
+        ],
+        "summary": "Revoke an access token",
+        "description": "Revoke an access token before it expires. Returns 200 with no body, also when the token is already invalid or unknown.",
+        "operationId": "RevokeAccessToken",
+        "security": [
+          {
+            "basicAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/x-www-form-urlencoded": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "token": {
+                    "type": "string",
+                    "description": "The access token to revoke."
+                  },
+                  "token_type_hint": {
+                    "type": "string",
+                    "x-understudy": "added: RFC 7009; ignored"
+                  }
+                },
+                "required": [
+                  "token"
+                ]
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The token is revoked (or was not valid). No body.",
+            "headers": {
+              "Cache-Control": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "const": "no-store"
+                },
+                "description": "RFC 6749 §5.1."
+              },
+              "Pragma": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                },
+                "description": "RFC 6749 §5.1."
+              }
+            }
+          },
+          "400": {
+            "description": "invalid_request (unreadable or empty form, missing parameter), unsupported_grant_type or invalid_scope.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "examples": {
+                  "invalid_request": {
+                    "value": {
+                      "error": "invalid_request",
+                      "error_description": "The request is missing the 'token' parameter."
+                    }
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: RFC 6749 §5.2"
+          },
+          "401": {
+            "description": "The client credentials are invalid.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "invalid_client",
+                  "error_description": "The client credentials are invalid."
+                }
+              }
+            },
+            "headers": {
+              "WWW-Authenticate": {
+                "required": true,
+                "description": "RFC 6749 §5.2: the scheme the client must authenticate with.",
+                "schema": {
+                  "type": "string",
+                  "const": "Basic"
+                }
+              }
+            },
+            "x-understudy": "added: RFC 6749 §5.2 body; only client_secret_basic is accepted"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error",
+                  "error_description": "The authorization server encountered an unexpected condition."
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (5xx other than 503)"
+          },
+          "502": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "503": {
+            "description": "temporarily_unavailable.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "temporarily_unavailable"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "504": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          }
+        },
+        "x-understudy": "added: a token issued to another client is left valid (RFC 7009 §2.2)"
+      }
     }
   },
   "components": {
@@ -7966,6 +9216,11 @@ enum EmbeddedData {
         "type": "http",
         "scheme": "bearer",
         "description": "OAuth 2.0 client-credentials access token: `Authorization: Bearer <YOUR_ACCESS_TOKEN>`."
+      },
+      "basicAuth": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "The OAuth app's client ID and client secret (client_secret_basic)."
       }
     },
     "schemas": {
@@ -8070,6 +9325,1821 @@ enum EmbeddedData {
           "details"
         ],
         "additionalProperties": false
+      },
+      "TokenResponse": {
+        "type": "object",
+        "properties": {
+          "access_token": {
+            "type": "string",
+            "description": "Opaque bearer token."
+          },
+          "token_type": {
+            "type": "string",
+            "enum": [
+              "Bearer"
+            ]
+          },
+          "expires_in": {
+            "type": "integer",
+            "description": "Lifetime in seconds (15 minutes).",
+            "x-understudy": "added: serve --token-ttl (default 900)"
+          },
+          "scope": {
+            "type": "string",
+            "enum": [
+              "openid"
+            ],
+            "x-understudy": "added: inferred; the docs say the scope is always openid"
+          }
+        },
+        "required": [
+          "access_token",
+          "token_type",
+          "expires_in"
+        ],
+        "additionalProperties": false
+      },
+      "OAuthError": {
+        "type": "object",
+        "description": "RFC 6749 §5.2 error response.",
+        "properties": {
+          "error": {
+            "type": "string",
+            "enum": [
+              "invalid_request",
+              "invalid_client",
+              "invalid_grant",
+              "unauthorized_client",
+              "unsupported_grant_type",
+              "invalid_scope",
+              "server_error",
+              "temporarily_unavailable"
+            ]
+          },
+          "error_description": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "error"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: 1Password's exact token error bodies are not public; RFC 6749 shape assumed"
+      }
+    }
+  }
+}
+
+"""##,
+        "1password.v1": ##"""
+{
+  "openapi": "3.1.0",
+  "info": {
+    "title": "1Password Users API",
+    "version": "v1",
+    "description": "Excerpt for the understudy emulator: the users resource (list, get, suspend, reactivate) and the OAuth 2.0 client-credentials token and revoke endpoints, as the GA v1 routes Kibana PR #290784 names (same shapes as v1beta1). Written from the 1Password docs and vendor-notes/users-resource/1password.md; the vendor's own OpenAPI files were not available. Error bodies of the users resource are grpc-gateway google.rpc.Status JSON; OAuth errors are RFC 6749 JSON."
+  },
+  "servers": [
+    {
+      "url": "https://api.1password.com"
+    },
+    {
+      "url": "https://api.1password.ca"
+    },
+    {
+      "url": "https://api.1password.eu"
+    }
+  ],
+  "security": [
+    {
+      "bearerAuth": []
+    }
+  ],
+  "paths": {
+    "/v1/accounts/{account_id}/users": {
+      "get": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "List users",
+        "description": "Retrieve a list of users in a 1Password account. Use query parameters to filter by users state (active or suspended).",
+        "operationId": "ListUsers",
+        "parameters": [
+          {
+            "name": "account_id",
+            "in": "path",
+            "required": true,
+            "description": "The unique identifier of the 1Password account.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "filter",
+            "in": "query",
+            "required": false,
+            "description": "Filter users by state. Supported values: `user.isActive()`, `user.isSuspended()`. Omit or leave empty to return both. Invalid values result in an `InvalidArgument` error.",
+            "schema": {
+              "type": "string",
+              "enum": [
+                "",
+                "user.isActive()",
+                "user.isSuspended()"
+              ]
+            },
+            "x-understudy": "added: an empty value is unset (both states)."
+          },
+          {
+            "name": "max_page_size",
+            "in": "query",
+            "required": false,
+            "description": "The maximum number of user records to return per page, up to 1000. The default setting is 25 if no maximum page size is specified.",
+            "schema": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 0,
+              "maximum": 2147483647,
+              "default": 25
+            },
+            "x-understudy": "added: bounds - 0 or absent means the default 25 (a page_token does not carry the size); values above 1000 are coerced to 1000 (AIP-158); negative values, non-int32 input and an empty value (grpc-gateway v2: strconv.ParseInt: parsing \"\": invalid syntax) are answered with 400. The camelCase alias maxPageSize is also accepted (grpc-gateway)."
+          },
+          {
+            "name": "page_token",
+            "in": "query",
+            "required": false,
+            "description": "Token from a previous response's `next_page_token`.",
+            "schema": {
+              "type": "string"
+            },
+            "x-understudy": "added: an undecodable, tampered, foreign or filter-mismatched token is answered with 400. The camelCase alias pageToken is also accepted."
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "A list of users in the specified 1Password account matching the query parameters.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ListUsersResponse"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "INVALID_ARGUMENT (gRPC code 3): bad filter, page size or page token, or a query field given twice.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 3
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 3,
+                  "message": "invalid_filter",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: docs: \"Invalid values result in an InvalidArgument error\"; grpc-gateway maps code 3 to 400"
+          },
+          "401": {
+            "description": "UNAUTHENTICATED (gRPC code 16): missing, malformed or unknown bearer token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 16
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 16,
+                  "message": "unauthenticated",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway status mapping"
+          },
+          "403": {
+            "description": "PERMISSION_DENIED (gRPC code 7): the token's OAuth app lacks the list-users permission.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 7
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 7,
+                  "message": "permission_denied",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: observed 403 body shape {\"code\":7,...} (Kibana connector)"
+          },
+          "404": {
+            "description": "NOT_FOUND (gRPC code 5): unknown account_id.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 5
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 5,
+                  "message": "account_not_found",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: unknown account id; grpc-gateway maps code 5 to 404"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "INTERNAL (gRPC code 13).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 13
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 13,
+                  "message": "internal",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "502": {
+            "description": "Bad gateway (gRPC code 14, UNAVAILABLE).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "bad_gateway",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; no gRPC code maps to 502, UNAVAILABLE used"
+          },
+          "503": {
+            "description": "UNAVAILABLE (gRPC code 14).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "unavailable",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 14 to 503"
+          },
+          "504": {
+            "description": "DEADLINE_EXCEEDED (gRPC code 4).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 4
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 4,
+                  "message": "deadline_exceeded",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 4 to 504"
+          }
+        }
+      }
+    },
+    "/v1/accounts/{account_id}/users/{user}": {
+      "get": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "Get a user",
+        "description": "Retrieve a user in a 1Password account.",
+        "operationId": "GetUser",
+        "parameters": [
+          {
+            "name": "account_id",
+            "in": "path",
+            "required": true,
+            "description": "The unique identifier of the 1Password account.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "user",
+            "in": "path",
+            "required": true,
+            "description": "The UUID of the user.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The user.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/User"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "UNAUTHENTICATED (gRPC code 16): missing, malformed, unknown, revoked or expired bearer token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 16
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 16,
+                  "message": "unauthenticated",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway status mapping"
+          },
+          "403": {
+            "description": "PERMISSION_DENIED (gRPC code 7): the token's OAuth app lacks the get-user permission.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 7
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 7,
+                  "message": "permission_denied",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: observed 403 body shape {\"code\":7,...} (Kibana connector)"
+          },
+          "404": {
+            "description": "NOT_FOUND (gRPC code 5): unknown account_id (`account_not_found`) or user (`user_not_found`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 5
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 5,
+                  "message": "user_not_found",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway maps code 5 to 404"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "INTERNAL (gRPC code 13).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 13
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 13,
+                  "message": "internal",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "502": {
+            "description": "Bad gateway (gRPC code 14, UNAVAILABLE).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "bad_gateway",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; no gRPC code maps to 502, UNAVAILABLE used"
+          },
+          "503": {
+            "description": "UNAVAILABLE (gRPC code 14).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "unavailable",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 14 to 503"
+          },
+          "504": {
+            "description": "DEADLINE_EXCEEDED (gRPC code 4).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 4
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 4,
+                  "message": "deadline_exceeded",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 4 to 504"
+          }
+        }
+      }
+    },
+    "/v1/accounts/{account_id}/users/{user}:suspend": {
+      "post": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "Suspend a user",
+        "description": "Suspend a user in a 1Password account. This endpoint does not accept a request body. Suspending a user who is already suspended returns the user unchanged. The last remaining owner cannot be suspended.",
+        "operationId": "SuspendUser",
+        "parameters": [
+          {
+            "name": "account_id",
+            "in": "path",
+            "required": true,
+            "description": "The unique identifier of the 1Password account.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "user",
+            "in": "path",
+            "required": true,
+            "description": "The UUID of the user.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The user, now `SUSPENDED`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/User"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "UNAUTHENTICATED (gRPC code 16): missing, malformed, unknown, revoked or expired bearer token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 16
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 16,
+                  "message": "unauthenticated",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway status mapping"
+          },
+          "403": {
+            "description": "PERMISSION_DENIED (gRPC code 7): the token's OAuth app lacks the suspend-users permission, or (`no_owner_remain`) the user is the last remaining active owner.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 7
+                        }
+                      }
+                    }
+                  ]
+                },
+                "examples": {
+                  "no_owner_remain": {
+                    "summary": "The last remaining owner cannot be suspended (body observed by Kibana).",
+                    "value": {
+                      "code": 7,
+                      "message": "no_owner_remain",
+                      "details": []
+                    }
+                  },
+                  "permission_denied": {
+                    "value": {
+                      "code": 7,
+                      "message": "permission_denied",
+                      "details": []
+                    }
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: observed 403 body shape {\"code\":7,...} (Kibana connector)"
+          },
+          "404": {
+            "description": "NOT_FOUND (gRPC code 5): unknown account_id (`account_not_found`) or user (`user_not_found`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 5
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 5,
+                  "message": "user_not_found",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway maps code 5 to 404"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "INTERNAL (gRPC code 13).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 13
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 13,
+                  "message": "internal",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "502": {
+            "description": "Bad gateway (gRPC code 14, UNAVAILABLE).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "bad_gateway",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; no gRPC code maps to 502, UNAVAILABLE used"
+          },
+          "503": {
+            "description": "UNAVAILABLE (gRPC code 14).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "unavailable",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 14 to 503"
+          },
+          "504": {
+            "description": "DEADLINE_EXCEEDED (gRPC code 4).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 4
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 4,
+                  "message": "deadline_exceeded",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 4 to 504"
+          }
+        },
+        "x-understudy": "added: any request body is ignored; owners are named by the seed key ownerIds"
+      }
+    },
+    "/v1/accounts/{account_id}/users/{user}:reactivate": {
+      "post": {
+        "tags": [
+          "Users"
+        ],
+        "summary": "Reactivate a user",
+        "description": "Reactivate a suspended user in a 1Password account. This endpoint does not accept a request body. Reactivating an active user returns the user unchanged.",
+        "operationId": "ReactivateUser",
+        "parameters": [
+          {
+            "name": "account_id",
+            "in": "path",
+            "required": true,
+            "description": "The unique identifier of the 1Password account.",
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "user",
+            "in": "path",
+            "required": true,
+            "description": "The UUID of the user.",
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "The user, now `ACTIVE`.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/User"
+                }
+              }
+            }
+          },
+          "401": {
+            "description": "UNAUTHENTICATED (gRPC code 16): missing, malformed, unknown, revoked or expired bearer token.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 16
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 16,
+                  "message": "unauthenticated",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway status mapping"
+          },
+          "403": {
+            "description": "PERMISSION_DENIED (gRPC code 7): the token's OAuth app lacks the reactivate-users permission.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 7
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 7,
+                  "message": "permission_denied",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: observed 403 body shape {\"code\":7,...} (Kibana connector)"
+          },
+          "404": {
+            "description": "NOT_FOUND (gRPC code 5): unknown account_id (`account_not_found`) or user (`user_not_found`).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 5
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 5,
+                  "message": "user_not_found",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway maps code 5 to 404"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "INTERNAL (gRPC code 13).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 13
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 13,
+                  "message": "internal",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "502": {
+            "description": "Bad gateway (gRPC code 14, UNAVAILABLE).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "bad_gateway",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; no gRPC code maps to 502, UNAVAILABLE used"
+          },
+          "503": {
+            "description": "UNAVAILABLE (gRPC code 14).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 14
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 14,
+                  "message": "unavailable",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 14 to 503"
+          },
+          "504": {
+            "description": "DEADLINE_EXCEEDED (gRPC code 4).",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 4
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 4,
+                  "message": "deadline_exceeded",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: fault injection; grpc-gateway maps code 4 to 504"
+          }
+        },
+        "x-understudy": "added: any request body is ignored"
+      }
+    },
+    "/v1/oauth/token": {
+      "post": {
+        "tags": [
+          "OAuth"
+        ],
+        "summary": "Request an access token",
+        "description": "Exchange the OAuth app's client ID and client secret (HTTP Basic authentication) for an opaque bearer token. Access tokens have a lifespan of 15 minutes (900 seconds).",
+        "operationId": "RequestAccessToken",
+        "security": [
+          {
+            "basicAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/x-www-form-urlencoded": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "grant_type": {
+                    "type": "string",
+                    "enum": [
+                      "client_credentials"
+                    ]
+                  },
+                  "scope": {
+                    "type": "string",
+                    "enum": [
+                      "openid"
+                    ],
+                    "description": "If included, the scope value must be `openid`; if omitted, the default scope is used, which is always `openid`."
+                  }
+                },
+                "required": [
+                  "grant_type"
+                ]
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The access token.",
+            "headers": {
+              "Cache-Control": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "const": "no-store"
+                },
+                "description": "RFC 6749 §5.1."
+              },
+              "Pragma": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                },
+                "description": "RFC 6749 §5.1."
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/TokenResponse"
+                },
+                "example": {
+                  "access_token": "bTTsgzkTpBy6E4Y0VT3rbr6WO5Ya8GwiWnxQQnkK1-Y",
+                  "token_type": "Bearer",
+                  "expires_in": 900,
+                  "scope": "openid"
+                }
+              }
+            }
+          },
+          "400": {
+            "description": "invalid_request (unreadable or empty form, missing parameter), unsupported_grant_type or invalid_scope.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "examples": {
+                  "invalid_request": {
+                    "value": {
+                      "error": "invalid_request",
+                      "error_description": "The request is missing the 'grant_type' parameter."
+                    }
+                  },
+                  "unsupported_grant_type": {
+                    "value": {
+                      "error": "unsupported_grant_type",
+                      "error_description": "The authorization grant type is not supported; use client_credentials."
+                    }
+                  },
+                  "invalid_scope": {
+                    "value": {
+                      "error": "invalid_scope",
+                      "error_description": "The requested scope is invalid; the only scope is openid."
+                    }
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: RFC 6749 §5.2"
+          },
+          "401": {
+            "description": "The client credentials are invalid.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "invalid_client",
+                  "error_description": "The client credentials are invalid."
+                }
+              }
+            },
+            "headers": {
+              "WWW-Authenticate": {
+                "required": true,
+                "description": "RFC 6749 §5.2: the scheme the client must authenticate with.",
+                "schema": {
+                  "type": "string",
+                  "const": "Basic"
+                }
+              }
+            },
+            "x-understudy": "added: RFC 6749 §5.2 body; only client_secret_basic is accepted"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error",
+                  "error_description": "The authorization server encountered an unexpected condition."
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (5xx other than 503)"
+          },
+          "502": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "503": {
+            "description": "temporarily_unavailable.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "temporarily_unavailable"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "504": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          }
+        },
+        "x-understudy": "added: check order invalid_request (form) → invalid_client → unsupported_grant_type → invalid_scope (ory/fosite); the form is read only for application/x-www-form-urlencoded (parameters such as charset allowed)"
+      }
+    },
+    "/v1/oauth/revoke": {
+      "post": {
+        "tags": [
+          "OAuth"
+        ],
+        "summary": "Revoke an access token",
+        "description": "Revoke an access token before it expires. Returns 200 with no body, also when the token is already invalid or unknown.",
+        "operationId": "RevokeAccessToken",
+        "security": [
+          {
+            "basicAuth": []
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/x-www-form-urlencoded": {
+              "schema": {
+                "type": "object",
+                "properties": {
+                  "token": {
+                    "type": "string",
+                    "description": "The access token to revoke."
+                  },
+                  "token_type_hint": {
+                    "type": "string",
+                    "x-understudy": "added: RFC 7009; ignored"
+                  }
+                },
+                "required": [
+                  "token"
+                ]
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "The token is revoked (or was not valid). No body.",
+            "headers": {
+              "Cache-Control": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "const": "no-store"
+                },
+                "description": "RFC 6749 §5.1."
+              },
+              "Pragma": {
+                "required": true,
+                "schema": {
+                  "type": "string",
+                  "const": "no-cache"
+                },
+                "description": "RFC 6749 §5.1."
+              }
+            }
+          },
+          "400": {
+            "description": "invalid_request (unreadable or empty form, missing parameter), unsupported_grant_type or invalid_scope.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "examples": {
+                  "invalid_request": {
+                    "value": {
+                      "error": "invalid_request",
+                      "error_description": "The request is missing the 'token' parameter."
+                    }
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: RFC 6749 §5.2"
+          },
+          "401": {
+            "description": "The client credentials are invalid.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "invalid_client",
+                  "error_description": "The client credentials are invalid."
+                }
+              }
+            },
+            "headers": {
+              "WWW-Authenticate": {
+                "required": true,
+                "description": "RFC 6749 §5.2: the scheme the client must authenticate with.",
+                "schema": {
+                  "type": "string",
+                  "const": "Basic"
+                }
+              }
+            },
+            "x-understudy": "added: RFC 6749 §5.2 body; only client_secret_basic is accepted"
+          },
+          "429": {
+            "description": "RESOURCE_EXHAUSTED (gRPC code 8): rate limited.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "allOf": [
+                    {
+                      "$ref": "#/components/schemas/Status"
+                    },
+                    {
+                      "type": "object",
+                      "properties": {
+                        "code": {
+                          "const": 8
+                        }
+                      }
+                    }
+                  ]
+                },
+                "example": {
+                  "code": 8,
+                  "message": "rate_limited",
+                  "details": []
+                }
+              }
+            },
+            "x-understudy": "added: grpc-gateway v2 maps code 8 to 429"
+          },
+          "500": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error",
+                  "error_description": "The authorization server encountered an unexpected condition."
+                }
+              }
+            },
+            "x-understudy": "added: fault injection (5xx other than 503)"
+          },
+          "502": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "503": {
+            "description": "temporarily_unavailable.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "temporarily_unavailable"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          },
+          "504": {
+            "description": "server_error.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/OAuthError"
+                },
+                "example": {
+                  "error": "server_error"
+                }
+              }
+            },
+            "x-understudy": "added: fault injection"
+          }
+        },
+        "x-understudy": "added: a token issued to another client is left valid (RFC 7009 §2.2); the GA v1 path /v1/oauth/revoke is inferred from /v1/oauth/token (not public)"
+      }
+    }
+  },
+  "components": {
+    "securitySchemes": {
+      "bearerAuth": {
+        "type": "http",
+        "scheme": "bearer",
+        "description": "OAuth 2.0 client-credentials access token: `Authorization: Bearer <YOUR_ACCESS_TOKEN>`."
+      },
+      "basicAuth": {
+        "type": "http",
+        "scheme": "basic",
+        "description": "The OAuth app's client ID and client secret (client_secret_basic)."
+      }
+    },
+    "schemas": {
+      "ListUsersResponse": {
+        "type": "object",
+        "properties": {
+          "results": {
+            "type": "array",
+            "description": "List of users returned for this page.",
+            "items": {
+              "$ref": "#/components/schemas/User"
+            }
+          },
+          "next_page_token": {
+            "type": "string",
+            "description": "Base64-encoded opaque token for fetching the next page of results, if available. The returned token can be used with the `page_token` query parameter.",
+            "pattern": "^[A-Za-z0-9+/]+$",
+            "x-understudy": "added: omitted on the last page (never \"\" or null); standard base64 without padding, position-keyed and tamper-evident"
+          }
+        },
+        "required": [
+          "results"
+        ],
+        "additionalProperties": false
+      },
+      "User": {
+        "type": "object",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "User UUID.",
+            "pattern": "^[A-Z2-7]{26}$"
+          },
+          "email": {
+            "type": "string",
+            "description": "User email address."
+          },
+          "display_name": {
+            "type": "string",
+            "description": "User display name."
+          },
+          "state": {
+            "type": "string",
+            "enum": [
+              "STATE_UNSPECIFIED",
+              "ACTIVE",
+              "SUSPENDED"
+            ],
+            "description": "User state."
+          },
+          "create_time": {
+            "type": "string",
+            "format": "date-time",
+            "description": "Date and time when the user was created. Uses the RFC 3339 standard."
+          },
+          "path": {
+            "type": "string",
+            "description": "Resource path for the user. Format: `accounts/<account_id>/users/<user_id>`.",
+            "pattern": "^accounts/[^/]+/users/[A-Z2-7]{26}$"
+          }
+        },
+        "required": [
+          "id",
+          "email",
+          "display_name",
+          "state",
+          "create_time",
+          "path"
+        ],
+        "additionalProperties": false
+      },
+      "Status": {
+        "type": "object",
+        "description": "google.rpc.Status as emitted by grpc-gateway (protojson, EmitUnpopulated).",
+        "properties": {
+          "code": {
+            "type": "integer",
+            "format": "int32",
+            "description": "gRPC status code."
+          },
+          "message": {
+            "type": "string"
+          },
+          "details": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "@type": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "@type"
+              ]
+            }
+          }
+        },
+        "required": [
+          "code",
+          "message",
+          "details"
+        ],
+        "additionalProperties": false
+      },
+      "TokenResponse": {
+        "type": "object",
+        "properties": {
+          "access_token": {
+            "type": "string",
+            "description": "Opaque bearer token."
+          },
+          "token_type": {
+            "type": "string",
+            "enum": [
+              "Bearer"
+            ]
+          },
+          "expires_in": {
+            "type": "integer",
+            "description": "Lifetime in seconds (15 minutes).",
+            "x-understudy": "added: serve --token-ttl (default 900)"
+          },
+          "scope": {
+            "type": "string",
+            "enum": [
+              "openid"
+            ],
+            "x-understudy": "added: inferred; the docs say the scope is always openid"
+          }
+        },
+        "required": [
+          "access_token",
+          "token_type",
+          "expires_in"
+        ],
+        "additionalProperties": false
+      },
+      "OAuthError": {
+        "type": "object",
+        "description": "RFC 6749 §5.2 error response.",
+        "properties": {
+          "error": {
+            "type": "string",
+            "enum": [
+              "invalid_request",
+              "invalid_client",
+              "invalid_grant",
+              "unauthorized_client",
+              "unsupported_grant_type",
+              "invalid_scope",
+              "server_error",
+              "temporarily_unavailable"
+            ]
+          },
+          "error_description": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "error"
+        ],
+        "additionalProperties": false,
+        "x-understudy": "added: 1Password's exact token error bodies are not public; RFC 6749 shape assumed"
       }
     }
   }
