@@ -189,9 +189,15 @@ public final class UnderstudyApp: HTTPHandler {
                 return serveVendor(index, request, parameters, vendorPath, in: session, operation: operation, answer: operation.handler)
             }
             return respondToAdmin(request, target: target, parameters: parameters, in: session)
-        case .methodNotAllowed(let allowed):
+        case .methodNotAllowed(let allowed, let owner):
             var response: HTTPResponse
-            if let (index, vendorPath) = vendorOwning(request.path) {
+            if case .vendor(let index, _, let prefixed) = owner {
+                // The path is a vendor's: the vendor renders its own 405 (bare or prefixed path alike).
+                let vendorPath = prefixed ? String(request.path.dropFirst(records[index].id.count + 1)) : request.path
+                response = records[index].api.errorResponse(
+                    status: .methodNotAllowed, request: vendorRequest(request, session.records[index], [:], vendorPath, operation: nil))
+                response.logMetadata["vendor"] = records[index].id
+            } else if let (index, vendorPath) = vendorOwning(request.path) {
                 response = records[index].api.errorResponse(
                     status: .methodNotAllowed, request: vendorRequest(request, session.records[index], [:], vendorPath, operation: nil))
                 response.logMetadata["vendor"] = records[index].id

@@ -22,6 +22,23 @@ struct VendorShapeTests {
         }
     }
 
+    @Test func aWrongMethodOnAVendorPath_isRenderedByThatVendorBareOrPrefixed() throws {
+        let app = try makeApp()
+        for record in app.records {
+            for operation in record.operations {
+                let path = operation.path.replacingPlaceholders()
+                let methods = Set(record.operations.filter { $0.path == operation.path }.map(\.method))
+                guard !methods.contains("PUT") else { continue }
+                for served in [path, "/\(record.id)\(path)"] {
+                    let response = app.handle(.make(served, method: "PUT"))
+                    #expect(!response.text.contains(#""understudy":true"#), "PUT \(served) got understudy's own body")
+                    #expect(response.headers["Allow"] != nil, "PUT \(served) has no Allow header")
+                    #expect(response.logMetadata["vendor"] == record.id)
+                }
+            }
+        }
+    }
+
     @Test func everyVersion_hasItsSpecEmbeddedAndServed() throws {
         let app = try makeApp()
         for record in app.records {

@@ -13,8 +13,9 @@ struct Router<Target: Sendable>: Sendable {
 
     enum Match {
         case found(Target, parameters: [String: String])
-        /// The path exists but not for this method; carries the methods that are allowed.
-        case methodNotAllowed([String])
+        /// The path exists but not for this method; carries the methods that are allowed and the
+        /// target of the first route with that path (so its owner can render the 405).
+        case methodNotAllowed([String], owner: Target)
         case notFound
     }
 
@@ -38,6 +39,7 @@ struct Router<Target: Sendable>: Sendable {
         }
         let segments = PathPattern.segments(of: path)
         var allowed: [String] = []
+        var owner: Target?
         for route in routes {
             guard let parameters = route.pattern.match(segments) else { continue }
             // RFC 9110 §9.3.2: HEAD is answered wherever GET is.
@@ -45,10 +47,11 @@ struct Router<Target: Sendable>: Sendable {
                 return .found(route.target, parameters: parameters)
             }
             if !allowed.contains(route.method) { allowed.append(route.method) }
+            if owner == nil { owner = route.target }
         }
-        if allowed.isEmpty { return .notFound }
+        guard let owner else { return .notFound }
         if allowed.contains("GET"), !allowed.contains("HEAD") { allowed.append("HEAD") }
-        return .methodNotAllowed(allowed)
+        return .methodNotAllowed(allowed, owner: owner)
     }
 
     /// Every distinct pattern, for the 404 body that lists what is served.

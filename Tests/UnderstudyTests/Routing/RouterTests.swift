@@ -28,7 +28,7 @@ struct RouterTests {
 
     @Test func suffixAlone_isNotAValue() {
         // `:suspend` with an empty user id matches no custom method; only GET exists for the plain form.
-        guard case .methodNotAllowed(let allowed) = router().match(method: "POST", path: "/v1/accounts/A1/users/:suspend") else {
+        guard case .methodNotAllowed(let allowed, _) = router().match(method: "POST", path: "/v1/accounts/A1/users/:suspend") else {
             Issue.record("expected 405")
             return
         }
@@ -44,11 +44,12 @@ struct RouterTests {
         #expect(target("GET", "/org/users")?.0 == "list")
         #expect(target("DELETE", "/org/users")?.0 == "remove")
         #expect(target("HEAD", "/org/users")?.0 == "list")
-        guard case .methodNotAllowed(let allowed) = router().match(method: "PUT", path: "/org/users") else {
+        guard case .methodNotAllowed(let allowed, let owner) = router().match(method: "PUT", path: "/org/users") else {
             Issue.record("expected 405")
             return
         }
         #expect(allowed == ["GET", "DELETE", "HEAD"])
+        #expect(owner == "list")
     }
 
     @Test(arguments: [
