@@ -5115,6 +5115,59 @@ enum EmbeddedData {
       "role": "member"
     }
   ],
+  "organization": {
+    "name": "Understudy Test Org",
+    "email_domain": "example.com"
+  },
+  "workspaces": [
+    {
+      "id": "fERpqZdFaF9dHVAeVxPFaV",
+      "name": "Understudy",
+      "owner": "josh@example.com",
+      "date_created": "2021-07-01T09:27:38.642257Z",
+      "custom_roles": []
+    },
+    {
+      "id": "g9oYMdM3phq28wQC7FedXY",
+      "name": "Sales",
+      "owner": "naveen_cohen@example.org",
+      "date_created": "2021-07-26T19:03:20.070691Z",
+      "custom_roles": [
+        "Sales Lead"
+      ]
+    },
+    {
+      "id": "rse2kYGkY3T6Piw7ZzfNaY",
+      "name": "Legal",
+      "owner": "nmahlangu@example.net",
+      "date_created": "2021-10-08T12:06:56.047059Z",
+      "custom_roles": []
+    },
+    {
+      "id": "8EaABj23mgq8VfJRrBexZL",
+      "name": "Customer Success",
+      "owner": "oren.fischer@example.org",
+      "date_created": "2022-01-13T22:49:49.451004Z",
+      "custom_roles": []
+    }
+  ],
+  "apiKeys": [
+    {
+      "authorization": "API-Key pandadoc-test-key",
+      "user_id": "ajnN7eGutJZsRKjQrNuPkh",
+      "workspace_id": "fERpqZdFaF9dHVAeVxPFaV"
+    },
+    {
+      "authorization": "Bearer pandadoc-test-token",
+      "user_id": "ajnN7eGutJZsRKjQrNuPkh",
+      "workspace_id": "fERpqZdFaF9dHVAeVxPFaV"
+    },
+    {
+      "authorization": "API-Key pandadoc-member-key",
+      "user_id": "ZW8Xti9PuDuP9Myn4zfSaU",
+      "workspace_id": "fERpqZdFaF9dHVAeVxPFaV"
+    }
+  ],
   "removedUserIds": [
     "GC5UeA3nMSjVA8BrbhiDzK",
     "cvArcW9daQ7KXJfzGfsvc7",
@@ -5159,7 +5212,7 @@ enum EmbeddedData {
       "is_organization_owner": false,
       "workspaces": [
         {
-          "role": "Member",
+          "role": "Admin",
           "workspace_id": "8EaABj23mgq8VfJRrBexZL",
           "membership_id": "StNFyifpZ5rLaWpxJDztn5"
         }
@@ -5324,7 +5377,7 @@ enum EmbeddedData {
       "is_organization_owner": false,
       "workspaces": [
         {
-          "role": "Manager",
+          "role": "Admin",
           "workspace_id": "rse2kYGkY3T6Piw7ZzfNaY",
           "membership_id": "dpJdKnFWE6oHBoNKwjaw4n"
         }
@@ -5400,7 +5453,7 @@ enum EmbeddedData {
       "first_name": "Yara",
       "last_name": "da Silva",
       "phone_number": "+13316262648",
-      "license": "Full",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -5515,7 +5568,7 @@ enum EmbeddedData {
           "membership_id": "tujzGKUM5A43dqZWoU7PfK"
         },
         {
-          "role": "Collaborator",
+          "role": "Admin",
           "workspace_id": "g9oYMdM3phq28wQC7FedXY",
           "membership_id": "7rVFjEmRJFhZsGTemin9LX"
         }
@@ -5617,7 +5670,7 @@ enum EmbeddedData {
       "first_name": "Omar",
       "last_name": "Adeyemi",
       "phone_number": "+18705006217",
-      "license": "Creator",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -6021,7 +6074,7 @@ enum EmbeddedData {
       "first_name": "Hassan",
       "last_name": "Das",
       "phone_number": "+13654960072",
-      "license": "Full",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -6106,7 +6159,7 @@ enum EmbeddedData {
       "first_name": "Abdul",
       "last_name": "Kapoor",
       "phone_number": "+13345370965",
-      "license": "Creator",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -7072,7 +7125,7 @@ enum EmbeddedData {
       "first_name": "Kofi",
       "last_name": "O'Brien",
       "phone_number": "+15338427608",
-      "license": "Full",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
