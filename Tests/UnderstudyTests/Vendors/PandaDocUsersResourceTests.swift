@@ -168,6 +168,23 @@ struct PandaDocUsersResourceTests {
         #expect(try total(app, showRemoved: true) == 142)
     }
 
+    /// Python's json texts (CPython 3.11 `json.loads`), which DRF prints after "JSON parse error - ".
+    @Test(arguments: [
+        ("{", "Expecting property name enclosed in double quotes: line 1 column 2 (char 1)"),
+        (#"{"user":"#, "Expecting value: line 1 column 9 (char 8)"),
+        ("nope", "Expecting value: line 1 column 1 (char 0)"),
+        ("[1,", "Expecting value: line 1 column 4 (char 3)"),
+        (#"{"a" 1}"#, "Expecting ':' delimiter: line 1 column 6 (char 5)"),
+        (#"{"a":1}x"#, "Extra data: line 1 column 8 (char 7)"),
+        (#"{"a":1,}"#, "Expecting property name enclosed in double quotes: line 1 column 8 (char 7)"),
+        ("\n\n  {\"a\":tru}", "Expecting value: line 3 column 8 (char 9)"),
+    ])
+    func invalidJSON_isDRFsParseErrorWithPythonsText(body: String, message: String) throws {
+        let response = call(try makeApp(), "POST", "/public/v1/users", body)
+        #expect(response.status == .badRequest)
+        #expect(response.text == #"{"type":"request_error","detail":"JSON parse error - \#(message)"}"#)
+    }
+
     @Test func createUser_memberKeyIsForbiddenAndMissingKeyUnauthorized() throws {
         let app = try makeApp()
         let body = #"{"user":{"email":"m@example.com"},"workspaces":[{"workspace_id":"\#(Self.workspace)","role":"Member"}],"license":"Full"}"#

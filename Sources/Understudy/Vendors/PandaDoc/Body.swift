@@ -14,7 +14,7 @@ extension PandaDoc {
             }
             let value: JSONValue
             do { value = try JSONValue.parse(http.body) } catch {
-                throw .request(.badRequest, Failure.parseErrorMessage(error.description))
+                throw .request(.badRequest, Failure.parseErrorMessage(Body.pythonMessage(error, in: http.body)))
             }
             if value.isNull {
                 var errors = FieldErrors()
@@ -30,6 +30,36 @@ extension PandaDoc {
         }
 
         init(object: [(String, JSONValue)]) { members = object }
+
+        /// Python's `json.JSONDecodeError` text for a syntax error (`Expecting value: line 1 column 1 (char 0)`),
+        /// which DRF puts after "JSON parse error - ". Positions count code points, as Python's do.
+        static func pythonMessage(_ error: JSONParseError, in bytes: [UInt8]) -> String {
+            let reason = switch error.reason {
+            case "expected a string key": "Expecting property name enclosed in double quotes"
+            case "expected ':'": "Expecting ':' delimiter"
+            case "expected ',' or '}'", "expected ',' or ']'", "unterminated object", "unterminated array": "Expecting ',' delimiter"
+            case "unterminated string": "Unterminated string starting at"
+            case "unterminated escape", "invalid escape", "short unicode escape", "invalid hex digit": "Invalid \\escape"
+            case "control character in string": "Invalid control character at"
+            case "unexpected trailing characters": "Extra data"
+            default: "Expecting value"
+            }
+            var offset = min(max(error.offset, 0), bytes.count)
+            // A misspelt literal (`tru`, `nope`) is reported where the value starts, as Python does.
+            if error.reason.hasPrefix("expected '") {
+                while offset > 0, bytes[offset - 1] | 0x20 >= 0x61, bytes[offset - 1] | 0x20 <= 0x7A { offset -= 1 }
+            }
+            let prefix = bytes[..<offset]
+            let text = String(decoding: prefix, as: UTF8.self)
+            var line = 1
+            var column = 1
+            var characters = 0
+            for scalar in text.unicodeScalars {
+                characters += 1
+                if scalar == "\n" { line += 1; column = 1 } else { column += 1 }
+            }
+            return "\(reason): line \(line) column \(column) (char \(characters))"
+        }
 
         /// The last value for `key`, as Python's `json` keeps the last duplicate.
         func value(_ key: String) -> JSONValue? { members.last { $0.0 == key }?.1 }
