@@ -108,23 +108,26 @@ extension PandaDoc {
             let state = request.state(as: PandaDocState.self)
             let body = try Body(request.http)
             let draft = try NewUser(body, state: state)
-            let ids = state.makeIDs(1 + draft.workspaces.count)
             let now = PandaDocState.now()
-            let user = User(
-                userID: ids[0], email: draft.email, firstName: draft.firstName, lastName: draft.lastName,
-                phoneNumber: draft.phoneNumber,
-                license: draft.license == "Guest" && draft.workspaces.contains { $0.role != "Collaborator" } ? "Full" : draft.license,
-                isOrganizationOwner: false,
-                workspaces: zip(draft.workspaces, ids.dropFirst()).map { Membership(role: $0.role, workspaceID: $0.workspaceID, membershipID: $1) })
-            try request.store.update { (snapshot: inout UserStore.Snapshot) throws(Failure) in
+            let user = try request.store.update { (snapshot: inout UserStore.Snapshot) throws(Failure) -> User in
                 // Checked under the store's lock so two concurrent creates cannot both pass.
                 if Self.emailExists(draft.email, in: snapshot) {
                     var errors = FieldErrors()
                     errors.add("email", Failure.userExistsMessage)
                     throw .fields(errors)
                 }
-                guard snapshot.append(user.stored) else { throw .status(.internalServerError, method: "POST") }
+                // Fresh ids never collide with generated ones; a user added through the admin API could still hold one.
+                var ids = state.makeIDs(1 + draft.workspaces.count)
+                while snapshot.contains(id: ids[0]) { ids = state.makeIDs(1 + draft.workspaces.count) }
+                let user = User(
+                    userID: ids[0], email: draft.email, firstName: draft.firstName, lastName: draft.lastName,
+                    phoneNumber: draft.phoneNumber,
+                    license: draft.license == "Guest" && draft.workspaces.contains { $0.role != "Collaborator" } ? "Full" : draft.license,
+                    isOrganizationOwner: false,
+                    workspaces: zip(draft.workspaces, ids.dropFirst()).map { Membership(role: $0.role, workspaceID: $0.workspaceID, membershipID: $1) })
+                _ = snapshot.append(user.stored)
                 state.recordNewMemberships(user.workspaces, userID: user.userID, at: now)
+                return user
             }
             // Key order of the spec's 201 example: workspaces, then user_id.
             var writer = JSONWriter()
