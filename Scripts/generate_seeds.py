@@ -265,12 +265,58 @@ def pandadoc():
             ],
         })
     removed_idx = sorted(pick_indices(rng, n, 15, exclude=[0]))
+    removed = {users[i]["user_id"] for i in removed_idx}
+    # Everything below uses its own generator, so the users above stay as they were before
+    # workspaces, Guest licenses and key owners were added (PandaDoc 8.x, issues 9 and 10).
+    extra = random.Random(0xDA4DA + 8)
+    # Guest (spec v6.1.0+) is the Collaborator-only license: about half the Collaborator-only users hold it.
+    for user in users[1:]:
+        if all(w["role"] == "Collaborator" for w in user["workspaces"]) and extra.random() < 0.5:
+            user["license"] = "Guest"
+    # Each workspace has an owner who is one of its Admins; Josh (the docs' org owner) owns the docs' workspace.
+    owners = {workspaces[0]: josh}
+    for workspace in workspaces[1:]:
+        candidates = [u for u in users[1:] if u["user_id"] not in removed and u["license"] != "Guest"
+                      and any(w["workspace_id"] == workspace for w in u["workspaces"])]
+        owner = candidates[0]
+        for w in owner["workspaces"]:
+            if w["workspace_id"] == workspace:
+                w["role"] = "Admin"
+        owners[workspace] = owner
+    names = ["Understudy", "Sales", "Legal", "Customer Success"]
+    created = sorted(START + dt.timedelta(seconds=extra.randint(0, SPAN_S // 4), microseconds=extra.randint(0, 999_999))
+                     for _ in workspaces)
+    workspace_rows = [
+        {
+            "id": workspace,
+            "name": name,
+            "owner": owners[workspace]["email"],
+            "date_created": when.strftime("%Y-%m-%dT%H:%M:%S.%fZ"),
+            # Seed-only: custom role names this workspace defines (changeMemberRole accepts them).
+            "custom_roles": ["Sales Lead"] if name == "Sales" else [],
+        }
+        for workspace, name, when in zip(workspaces, names, created)
+    ]
+    # The member key belongs to a plain Member of the docs' workspace.
+    member = next(u for u in users[1:] if u["user_id"] not in removed and u["license"] != "Guest"
+                  and u not in owners.values()
+                  and [w["workspace_id"] for w in u["workspaces"]] == [workspaces[0]] and u["workspaces"][0]["role"] == "Member")
     return {
         "vendor": "pandadoc",
         "credentials": [
             {"authorization": "API-Key pandadoc-test-key", "role": "admin"},
             {"authorization": "Bearer pandadoc-test-token", "role": "admin"},
             {"authorization": "API-Key pandadoc-member-key", "role": "member"},
+        ],
+        # createUser accepts only emails of this domain (openapi.yaml createUser: "email domain matches
+        # your organization domain"; the 400 text says "the same email domain as org admin").
+        "organization": {"name": "Understudy Test Org", "email_domain": "example.com"},
+        "workspaces": workspace_rows,
+        # Who owns each credential and which workspace it is scoped to (the workspace /members implies).
+        "apiKeys": [
+            {"authorization": "API-Key pandadoc-test-key", "user_id": josh["user_id"], "workspace_id": workspaces[0]},
+            {"authorization": "Bearer pandadoc-test-token", "user_id": josh["user_id"], "workspace_id": workspaces[0]},
+            {"authorization": "API-Key pandadoc-member-key", "user_id": member["user_id"], "workspace_id": workspaces[0]},
         ],
         "removedUserIds": [users[i]["user_id"] for i in removed_idx],
         "users": users,

@@ -274,7 +274,7 @@ def check_envelope(vendor, resp, status):
     elif vendor == "openai":
         openai_envelope(body)
     elif vendor == "pandadoc":
-        pandadoc_envelope(body, {401: "authentication_error", 403: "permission_error", 400: "validation_error"}[status])
+        pandadoc_envelope(body, {401: "authentication_error", 403: "permissions_error", 400: "validation_error"}[status])
     return body
 
 

@@ -5184,6 +5184,59 @@ enum EmbeddedData {
       "role": "member"
     }
   ],
+  "organization": {
+    "name": "Understudy Test Org",
+    "email_domain": "example.com"
+  },
+  "workspaces": [
+    {
+      "id": "fERpqZdFaF9dHVAeVxPFaV",
+      "name": "Understudy",
+      "owner": "josh@example.com",
+      "date_created": "2021-07-01T09:27:38.642257Z",
+      "custom_roles": []
+    },
+    {
+      "id": "g9oYMdM3phq28wQC7FedXY",
+      "name": "Sales",
+      "owner": "naveen_cohen@example.org",
+      "date_created": "2021-07-26T19:03:20.070691Z",
+      "custom_roles": [
+        "Sales Lead"
+      ]
+    },
+    {
+      "id": "rse2kYGkY3T6Piw7ZzfNaY",
+      "name": "Legal",
+      "owner": "nmahlangu@example.net",
+      "date_created": "2021-10-08T12:06:56.047059Z",
+      "custom_roles": []
+    },
+    {
+      "id": "8EaABj23mgq8VfJRrBexZL",
+      "name": "Customer Success",
+      "owner": "oren.fischer@example.org",
+      "date_created": "2022-01-13T22:49:49.451004Z",
+      "custom_roles": []
+    }
+  ],
+  "apiKeys": [
+    {
+      "authorization": "API-Key pandadoc-test-key",
+      "user_id": "ajnN7eGutJZsRKjQrNuPkh",
+      "workspace_id": "fERpqZdFaF9dHVAeVxPFaV"
+    },
+    {
+      "authorization": "Bearer pandadoc-test-token",
+      "user_id": "ajnN7eGutJZsRKjQrNuPkh",
+      "workspace_id": "fERpqZdFaF9dHVAeVxPFaV"
+    },
+    {
+      "authorization": "API-Key pandadoc-member-key",
+      "user_id": "ZW8Xti9PuDuP9Myn4zfSaU",
+      "workspace_id": "fERpqZdFaF9dHVAeVxPFaV"
+    }
+  ],
   "removedUserIds": [
     "GC5UeA3nMSjVA8BrbhiDzK",
     "cvArcW9daQ7KXJfzGfsvc7",
@@ -5228,7 +5281,7 @@ enum EmbeddedData {
       "is_organization_owner": false,
       "workspaces": [
         {
-          "role": "Member",
+          "role": "Admin",
           "workspace_id": "8EaABj23mgq8VfJRrBexZL",
           "membership_id": "StNFyifpZ5rLaWpxJDztn5"
         }
@@ -5393,7 +5446,7 @@ enum EmbeddedData {
       "is_organization_owner": false,
       "workspaces": [
         {
-          "role": "Manager",
+          "role": "Admin",
           "workspace_id": "rse2kYGkY3T6Piw7ZzfNaY",
           "membership_id": "dpJdKnFWE6oHBoNKwjaw4n"
         }
@@ -5469,7 +5522,7 @@ enum EmbeddedData {
       "first_name": "Yara",
       "last_name": "da Silva",
       "phone_number": "+13316262648",
-      "license": "Full",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -5584,7 +5637,7 @@ enum EmbeddedData {
           "membership_id": "tujzGKUM5A43dqZWoU7PfK"
         },
         {
-          "role": "Collaborator",
+          "role": "Admin",
           "workspace_id": "g9oYMdM3phq28wQC7FedXY",
           "membership_id": "7rVFjEmRJFhZsGTemin9LX"
         }
@@ -5686,7 +5739,7 @@ enum EmbeddedData {
       "first_name": "Omar",
       "last_name": "Adeyemi",
       "phone_number": "+18705006217",
-      "license": "Creator",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -6090,7 +6143,7 @@ enum EmbeddedData {
       "first_name": "Hassan",
       "last_name": "Das",
       "phone_number": "+13654960072",
-      "license": "Full",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -6175,7 +6228,7 @@ enum EmbeddedData {
       "first_name": "Abdul",
       "last_name": "Kapoor",
       "phone_number": "+13345370965",
-      "license": "Creator",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -7141,7 +7194,7 @@ enum EmbeddedData {
       "first_name": "Kofi",
       "last_name": "O'Brien",
       "phone_number": "+15338427608",
-      "license": "Full",
+      "license": "Guest",
       "is_organization_owner": false,
       "workspaces": [
         {
@@ -16116,7 +16169,8 @@ enum EmbeddedData {
       "name": "MIT",
       "url": "https://github.com/PandaDoc/pandadoc-openapi-specification/blob/main/LICENSE"
     },
-    "version": "7.18.2"
+    "version": "8.8.0",
+    "x-understudy": "understudy serves the users & workspace-membership operations of PandaDoc spec v8.8.0 (PandaDoc/pandadoc-openapi-specification 81beb8c); paths, schemas and texts are verbatim unless marked x-understudy."
   },
   "servers": [
     {
@@ -16133,6 +16187,10 @@ enum EmbeddedData {
     }
   ],
   "tags": [
+    {
+      "name": "Members",
+      "description": "Operations for managing and retrieving details about workspace members."
+    },
     {
       "name": "User and Workspace management",
       "description": "Operations for managing users and workspaces."
@@ -16250,6 +16308,803 @@ enum EmbeddedData {
             "$ref": "#/components/responses/504"
           }
         }
+      },
+      "post": {
+        "tags": [
+          "User and Workspace management"
+        ],
+        "summary": "Create User",
+        "operationId": "createUser",
+        "description": "Create users, and assign them roles, licenses, and workspaces.\n\n- You must be an organization admin to create users.\n- We check that the user email domain matches your organization domain.\n- We check that the user email and phone number have a valid format.\n",
+        "parameters": [
+          {
+            "name": "notify_user",
+            "description": "Send a confirmation email to the user that was added to workspace(s).",
+            "in": "query",
+            "schema": {
+              "type": "boolean"
+            },
+            "example": true
+          },
+          {
+            "name": "notify_ws_admins",
+            "description": "Send a confirmation email to all workspace admins indicating that the user has been added to the workspace.",
+            "in": "query",
+            "schema": {
+              "type": "boolean"
+            },
+            "example": false
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/CreateUserRequest"
+              },
+              "examples": {
+                "Create User": {
+                  "value": {
+                    "user": {
+                      "email": "test@pandadoc.com",
+                      "first_name": "New",
+                      "last_name": "User",
+                      "phone_number": ""
+                    },
+                    "workspaces": [
+                      {
+                        "workspace_id": "Ab123",
+                        "role": "Collaborator"
+                      }
+                    ],
+                    "license": "Guest"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/CreateUserResponse"
+                },
+                "examples": {
+                  "Create User": {
+                    "value": {
+                      "workspaces": [
+                        {
+                          "workspace_id": "MwZbjUVD5C3srSSxkpF4Aj",
+                          "role": "Member",
+                          "member_id": "VQDH2hdAPJBhSWmMrYa3zu"
+                        }
+                      ],
+                      "user_id": "KwahvjapLm4RDf6pfyYdjA"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400BadRequestUserRequestError"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        },
+        "x-understudy": "201 appends the user last in listUsers; the email must be of the seeded organization domain (Seeds/pandadoc.json organization.email_domain, example.com); notify_user / notify_ws_admins are accepted and ignored"
+      }
+    },
+    "/public/v1/users/{user_id}": {
+      "get": {
+        "tags": [
+          "User and Workspace management"
+        ],
+        "summary": "Get User Details by ID",
+        "operationId": "detailsUser",
+        "description": "Get detailed information about a specific user by their ID, including contact information, license type, and workspace roles.\n\nYou must be an organization admin to get user details.\n",
+        "parameters": [
+          {
+            "name": "user_id",
+            "in": "path",
+            "required": true,
+            "description": "A unique identifier of the user.",
+            "schema": {
+              "type": "string"
+            },
+            "example": "ajnN7eGutJZsRKjQrNuPkh"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "User details.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/GetUserResponse"
+                },
+                "examples": {
+                  "Get User": {
+                    "value": {
+                      "user_id": "ajnN7eGutJZsRKjQrNuPkh",
+                      "email": "josh@example.com",
+                      "first_name": "Josh",
+                      "last_name": "Doe",
+                      "phone_number": "+14842634627",
+                      "license": "Full",
+                      "is_organization_owner": true,
+                      "workspaces": [
+                        {
+                          "role": "Admin",
+                          "workspace_id": "fERpqZdFaF9dHVAeVxPFaV",
+                          "membership_id": "nPh2PDhFdDqAES9k64h9qX"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        }
+      }
+    },
+    "/public/v1/workspaces": {
+      "get": {
+        "tags": [
+          "User and Workspace management"
+        ],
+        "operationId": "getWorkspacesList",
+        "summary": "List Workspaces",
+        "description": "Get a list of all the active workspaces in the organization.\n",
+        "parameters": [
+          {
+            "name": "count",
+            "in": "query",
+            "description": "Number of elements in page.",
+            "schema": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 1,
+              "maximum": 100,
+              "default": 50
+            },
+            "example": 10
+          },
+          {
+            "name": "page",
+            "in": "query",
+            "description": "Page number.",
+            "schema": {
+              "type": "integer",
+              "format": "int32",
+              "minimum": 1,
+              "default": 1
+            },
+            "example": 1
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Page of workspaces",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ListWorkspacesResponse"
+                },
+                "examples": {
+                  "List Workspaces": {
+                    "value": {
+                      "results": [
+                        {
+                          "id": "QCTETChxCDRWfM2FW4g9fX",
+                          "name": "Workspace",
+                          "owner": "siarhei@pandadoc.com",
+                          "date_created": "2022-05-14T22:22:41.255046Z"
+                        }
+                      ],
+                      "total": 1
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400ValidationError"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        },
+        "x-understudy": "organization admins only (403 for member credentials); count outside 1..100 or page < 1 is a 400 field map"
+      }
+    },
+    "/public/v1/workspaces/{workspace_id}/members": {
+      "post": {
+        "tags": [
+          "User and Workspace management"
+        ],
+        "summary": "Add Member to Workspace",
+        "description": "Add an existing user to a workspace.\n- You must be an organization admin or a workspace admin to add members.\n",
+        "operationId": "addMember",
+        "parameters": [
+          {
+            "name": "workspace_id",
+            "in": "path",
+            "schema": {
+              "type": "string"
+            },
+            "required": true,
+            "example": "BhVzRcxH9Z2LgfPPGXFUBa"
+          },
+          {
+            "name": "notify_user",
+            "description": "Send a confirmation email to the user that was added to workspace(s).",
+            "in": "query",
+            "schema": {
+              "type": "boolean"
+            },
+            "example": true
+          },
+          {
+            "name": "notify_ws_admins",
+            "description": "Send a confirmation email to all workspace admins indicating that the user has been added to the workspace.",
+            "in": "query",
+            "schema": {
+              "type": "boolean"
+            },
+            "example": false
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "examples": {
+                "Add Member to Workspace": {
+                  "value": {
+                    "user_id": "2eWSKSvVqmuVCnuUK3iWwD",
+                    "role": "Member"
+                  }
+                }
+              },
+              "schema": {
+                "$ref": "#/components/schemas/AddMemberRequest"
+              }
+            }
+          }
+        },
+        "responses": {
+          "201": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AddMemberResponse"
+                },
+                "examples": {
+                  "Add Member to Workspace": {
+                    "value": {
+                      "member_id": "iMymdDd9XFD3HyxP5VD67Q",
+                      "workspace_id": "2eWSKSvVqmuVCnuUK3iWwD",
+                      "role": "Admin",
+                      "email": "email@example.com",
+                      "first_name": "John",
+                      "last_name": "Doe"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400BadRequestMemberRequestError"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "405": {
+            "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        },
+        "x-understudy": "404 Not found for an unknown workspace; a Guest added with any role but Collaborator becomes Full"
+      }
+    },
+    "/public/v1/workspaces/{workspace_id}/members/{member_id}": {
+      "delete": {
+        "tags": [
+          "User and Workspace management"
+        ],
+        "summary": "Remove Member from Workspace",
+        "description": "This operation removes a specified member from a workspace by providing the workspace ID and member ID.",
+        "operationId": "removeMember",
+        "parameters": [
+          {
+            "name": "workspace_id",
+            "in": "path",
+            "description": "Workspace id",
+            "schema": {
+              "type": "string"
+            },
+            "required": true,
+            "example": "BhVzRcxH9Z2LgfPPGXFUBa"
+          },
+          {
+            "name": "member_id",
+            "in": "path",
+            "description": "Member id",
+            "schema": {
+              "type": "string"
+            },
+            "required": true,
+            "example": "nPh2PDhFdDqAES9k64h9qX"
+          }
+        ],
+        "responses": {
+          "204": {
+            "description": "No Content"
+          },
+          "400": {
+            "$ref": "#/components/responses/400BadRequestMemberRemoveError"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404BadRequestMemberRemoveError"
+          },
+          "405": {
+            "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        },
+        "x-understudy": "removing the last membership marks the user removed (show_removed=false hides it); the workspace owner and the organization owner cannot be removed"
+      }
+    },
+    "/public/v1/workspaces/{workspace_id}/members/{member_id}/role": {
+      "patch": {
+        "tags": [
+          "User and Workspace management"
+        ],
+        "summary": "Change Member Role in Workspace",
+        "description": "Change the role of an existing workspace member.\n\n- You must be an organization admin, a workspace admin, or hold a role with permission to edit member roles to call this endpoint.\n- The `role` field accepts either a built-in role name (`Admin`, `Manager`, `Member`, `Collaborator`) or the name of a custom role defined for the workspace.\n- The role of the workspace owner cannot be changed.\n- The role of the last member with admin privileges in the workspace cannot be changed.\n- When a member with a `Guest` license is promoted to any non-`Collaborator` role, the user's license is automatically upgraded to `Full (Standard)`. If the organization has no free seats available, an additional seat is purchased.\n",
+        "operationId": "changeMemberRole",
+        "parameters": [
+          {
+            "name": "workspace_id",
+            "in": "path",
+            "description": "Workspace id.",
+            "schema": {
+              "type": "string"
+            },
+            "required": true,
+            "example": "BhVzRcxH9Z2LgfPPGXFUBa"
+          },
+          {
+            "name": "member_id",
+            "in": "path",
+            "description": "Member id.",
+            "schema": {
+              "type": "string"
+            },
+            "required": true,
+            "example": "nPh2PDhFdDqAES9k64h9qX"
+          }
+        ],
+        "requestBody": {
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/UpdateMemberRoleRequest"
+              },
+              "examples": {
+                "Change Member Role": {
+                  "value": {
+                    "role": "Member"
+                  }
+                },
+                "Assign Custom Role": {
+                  "value": {
+                    "role": "CustomRole"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UpdateMemberRoleResponse"
+                },
+                "examples": {
+                  "Change Member Role": {
+                    "value": {
+                      "member_id": "iMymdDd9XFD3HyxP5VD67Q",
+                      "workspace_id": "2eWSKSvVqmuVCnuUK3iWwD",
+                      "role": "Member",
+                      "email": "email@example.com"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "400": {
+            "$ref": "#/components/responses/400BadRequestUpdateMemberRoleError"
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "405": {
+            "$ref": "#/components/responses/405"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        },
+        "x-understudy": "404 Not found for an unknown workspace or a member not active in it"
+      }
+    },
+    "/public/v1/members": {
+      "get": {
+        "tags": [
+          "Members"
+        ],
+        "summary": "List Members",
+        "operationId": "listMembers",
+        "description": "Retrieve all members details of the workspace implied by the OAuth token or API key.\\\nFor each member, the `workspace` parameter shows their active workspace, that is the workspace they are currently working in.\\\nThis means the `workspace` value can differ from the workspace implied by your API key.\n",
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MemberListResponse"
+                },
+                "examples": {
+                  "List Members": {
+                    "value": {
+                      "results": [
+                        {
+                          "user_id": "FA5QAu8UGA3oVDDZuPL75B",
+                          "membership_id": "RyMNXBjBPRppi56TfYBrXi",
+                          "email": "joe.don@pandadoc.com",
+                          "first_name": "Joe",
+                          "last_name": "Don",
+                          "is_active": true,
+                          "workspace": "n7SK7prHeoWJSXb9VkrPve",
+                          "workspace_name": "Workspace",
+                          "email_verified": true,
+                          "role": "Admin",
+                          "user_license": "Full",
+                          "date_created": "2023-08-03T11:49:16.364213Z",
+                          "date_modified": "2024-07-11T20:36:43.362526Z"
+                        },
+                        {
+                          "user_id": "nXN9uokLULUw4L4HPsJGHQ",
+                          "membership_id": "mz4Ys3cVUSAyBpQKbHphtE",
+                          "email": "user.with.custom.role@pandadoc.com",
+                          "first_name": "",
+                          "last_name": "",
+                          "is_active": true,
+                          "workspace": "n7SK7prHeoWJSXb9VkrPve",
+                          "workspace_name": "Workspace",
+                          "email_verified": true,
+                          "role": "Custom",
+                          "user_license": "Full",
+                          "date_created": "2024-02-16T12:40:55.547303Z",
+                          "date_modified": "2024-03-21T15:55:33.783886Z"
+                        }
+                      ]
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        },
+        "x-understudy": "the workspace implied by the key is Seeds/pandadoc.json apiKeys[].workspace_id; the vendor spec lists 401 as 400RequestError and 403 as 401 for this operation, understudy answers with the shared 401/403; no 400 is returned"
+      }
+    },
+    "/public/v1/members/{id}": {
+      "get": {
+        "tags": [
+          "Members"
+        ],
+        "summary": "Member Details",
+        "description": "A method to retrieve a member's details by ID.\n\n**User** - is an account with a license in the Organization.  \n**Member** - is a User with a predefined Role in the Workspace.\n\n| Parameter | Description |\n|---|---|\n| `user_id` | A unique identifier of the `user` in the **organization** |\n| `membership_id` | A unique identifier of the `user` in the **workspace** |\n| `email` | A user email address |\n| `first_name` | A user's first name |\n| `last_name` | A user's last name |\n| `is_active` | A boolean value that identifies if a member is active and not blocked |\n| `workspace` | A unique identifier of the user's current active workspace |\n| `workspace_name` | A name of the user's current active workspace |\n| `email_verified` | A boolean value that identifies if the email is verified |\n| `role` | A member's role in the workspace |\n| `user_license` | A user license in the organization:  <br/>`Full (Standard)`;  <br/>`Read-only`;  <br/>`eSignature`;  <br/>`Guest`;  <br/>`Creator` |\n| `date_created` | A date when a member was added to the workspace |\n| `date_modified` | Last modified date of a member |\n",
+        "operationId": "detailsMember",
+        "parameters": [
+          {
+            "name": "id",
+            "in": "path",
+            "description": "Membership id.",
+            "schema": {
+              "type": "string"
+            },
+            "required": true,
+            "example": "radQBiBkU7MBk59NSgaGf5"
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MemberDetailsResponse"
+                },
+                "examples": {
+                  "Member Details": {
+                    "value": {
+                      "user_id": "nXN9uokLULUw4L4HPsJGHQ",
+                      "membership_id": "mz4Ys3cVUSAyBpQKbHphtE",
+                      "email": "user.with.custom.role@pandadoc.com",
+                      "first_name": "",
+                      "last_name": "",
+                      "is_active": true,
+                      "workspace": "n7SK7prHeoWJSXb9VkrPve",
+                      "workspace_name": "Workspace",
+                      "email_verified": true,
+                      "role": "Custom",
+                      "user_license": "Full",
+                      "date_created": "2024-02-16T12:40:55.547303Z",
+                      "date_modified": "2024-03-21T15:55:33.783886Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        },
+        "x-understudy": "the workspace implied by the key is Seeds/pandadoc.json apiKeys[].workspace_id; the vendor spec lists 401 as 400RequestError and 403 as 401 for this operation, understudy answers with the shared 401/403; no 400 is returned; 404 Not found for an unknown or removed membership"
+      }
+    },
+    "/public/v1/members/current": {
+      "get": {
+        "tags": [
+          "Members"
+        ],
+        "summary": "Current Member Details",
+        "description": "Returns the member details of the current user (the owner of the API key).\n\n**User** - is an account with a license in the Organization.  \n**Member** - is a User with a predefined Role in the Workspace.\n\n| Parameter | Description |\n|---|---|\n| `user_id` | A unique identifier of the `user` in the **organization** |\n| `membership_id` | A unique identifier of the `user` in the **workspace** |\n| `email` | A user email address |\n| `first_name` | A user's first name |\n| `last_name` | A user's last name |\n| `is_active` | A boolean value that identifies if a member is active and not blocked |\n| `workspace` | A unique identifier of the user's current active workspace |\n| `workspace_name` | A name of the user's current active workspace |\n| `email_verified` | A boolean value that identifies if the email is verified |\n| `role` | A member's role in the workspace |\n| `user_license` | A user license in the organization:  <br/>`Full (Standard)`;  <br/>`Read-only`;  <br/>`eSignature`;  <br/>`Guest`;  <br/>`Creator` |\n| `date_created` | A date when a member was added to the workspace |\n| `date_modified` | Last modified date of a member |\n",
+        "operationId": "detailsCurrentMember",
+        "responses": {
+          "200": {
+            "description": "OK",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/MemberDetailsResponse"
+                },
+                "examples": {
+                  "Current Member Details": {
+                    "value": {
+                      "user_id": "FA5QAu8UGA3oVDDZuPL75B",
+                      "membership_id": "RyMNXBjBPRppi56TfYBrXi",
+                      "email": "siarhei@pandadoc.com",
+                      "first_name": "Siarhei",
+                      "last_name": "",
+                      "is_active": true,
+                      "workspace": "n7SK7prHeoWJSXb9VkrPve",
+                      "workspace_name": "Workspace",
+                      "email_verified": true,
+                      "role": "Admin",
+                      "user_license": "Full",
+                      "date_created": "2023-08-03T11:49:16.364213Z",
+                      "date_modified": "2024-07-11T20:36:43.362526Z"
+                    }
+                  }
+                }
+              }
+            }
+          },
+          "401": {
+            "$ref": "#/components/responses/401"
+          },
+          "403": {
+            "$ref": "#/components/responses/403"
+          },
+          "404": {
+            "$ref": "#/components/responses/404"
+          },
+          "429": {
+            "$ref": "#/components/responses/429"
+          },
+          "500": {
+            "$ref": "#/components/responses/500"
+          },
+          "502": {
+            "$ref": "#/components/responses/502"
+          },
+          "503": {
+            "$ref": "#/components/responses/503"
+          },
+          "504": {
+            "$ref": "#/components/responses/504"
+          }
+        },
+        "x-understudy": "the workspace implied by the key is Seeds/pandadoc.json apiKeys[].workspace_id; the vendor spec lists 401 as 400RequestError and 403 as 401 for this operation, understudy answers with the shared 401/403; no 400 is returned"
       }
     }
   },
@@ -16350,6 +17205,424 @@ enum EmbeddedData {
             }
           }
         }
+      },
+      "GetUserResponse": {
+        "type": "object",
+        "properties": {
+          "user_id": {
+            "type": "string",
+            "description": "A unique identifier of the user in the organization.",
+            "example": "ajnN7eGutJZsRKjQrNuPkh"
+          },
+          "email": {
+            "type": "string",
+            "description": "A user's email address.",
+            "example": "josh@example.com"
+          },
+          "first_name": {
+            "type": "string",
+            "description": "A user's first name.",
+            "example": "Josh"
+          },
+          "last_name": {
+            "type": "string",
+            "description": "A user's last name.",
+            "example": "Doe"
+          },
+          "phone_number": {
+            "type": "string",
+            "description": "A user's phone number.",
+            "example": "+14842634627"
+          },
+          "license": {
+            "type": "string",
+            "description": "A user's license in the organization.",
+            "example": "Full"
+          },
+          "is_organization_owner": {
+            "type": "boolean",
+            "description": "Whether the user is the owner of the organization."
+          },
+          "workspaces": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "role": {
+                  "type": "string",
+                  "description": "A user's role in workspace.",
+                  "example": "Admin",
+                  "x-understudy": "custom role names (changeMemberRole accepts a workspace's custom roles) appear as plain strings, as listUsers already types them"
+                },
+                "workspace_id": {
+                  "type": "string",
+                  "description": "A user's workspace.",
+                  "example": "fERpqZdFaF9dHVAeVxPFaV"
+                },
+                "membership_id": {
+                  "type": "string",
+                  "description": "A user's membership id in workspace.",
+                  "example": "vibuun3DXG8QDDLfXm27Ne"
+                }
+              }
+            }
+          }
+        },
+        "required": [
+          "user_id",
+          "email",
+          "first_name",
+          "last_name",
+          "phone_number",
+          "license",
+          "is_organization_owner",
+          "workspaces"
+        ],
+        "x-understudy": "required: every property is always present in understudy's responses"
+      },
+      "CreateUserRequest": {
+        "type": "object",
+        "properties": {
+          "user": {
+            "type": "object",
+            "description": "User info",
+            "properties": {
+              "email": {
+                "type": "string",
+                "example": "email@example.com"
+              },
+              "first_name": {
+                "type": "string",
+                "example": "John"
+              },
+              "last_name": {
+                "type": "string",
+                "example": "Doe"
+              },
+              "phone_number": {
+                "type": "string",
+                "example": "+14842634627"
+              }
+            }
+          },
+          "workspaces": {
+            "type": "array",
+            "description": "Info for adding a user to a workspace(s)",
+            "items": {
+              "type": "object",
+              "properties": {
+                "workspace_id": {
+                  "type": "string",
+                  "example": "2eWSKSvVqmuVCnuUK3iWwD"
+                },
+                "role": {
+                  "$ref": "#/components/schemas/WorkspaceMemberRoleEnum"
+                }
+              }
+            }
+          },
+          "license": {
+            "$ref": "#/components/schemas/UserLicenseEnum"
+          }
+        },
+        "required": [
+          "user",
+          "license",
+          "workspaces"
+        ]
+      },
+      "CreateUserResponse": {
+        "type": "object",
+        "properties": {
+          "user_id": {
+            "type": "string",
+            "example": "iMymdDd9XFD3HyxP5VD67Q"
+          },
+          "workspaces": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "workspace_id": {
+                  "type": "string"
+                },
+                "role": {
+                  "type": "string"
+                },
+                "member_id": {
+                  "type": "string"
+                }
+              }
+            }
+          }
+        },
+        "required": [
+          "user_id",
+          "workspaces"
+        ],
+        "x-understudy": "required: every property is always present in understudy's responses"
+      },
+      "ListWorkspacesResponse": {
+        "type": "object",
+        "properties": {
+          "total": {
+            "type": "integer",
+            "description": "A number of workspaces"
+          },
+          "results": {
+            "type": "array",
+            "items": {
+              "type": "object",
+              "properties": {
+                "id": {
+                  "type": "string",
+                  "description": "A unique identifier of a workspace in a organization",
+                  "example": "ajnN7eGutJZsRKjQrNuPkh"
+                },
+                "name": {
+                  "type": "string",
+                  "description": "A workspace's name",
+                  "example": "Test workspace"
+                },
+                "date_created": {
+                  "type": "string",
+                  "description": "A workspace's date creation",
+                  "example": "2021-06-17T15:51:13.226974Z"
+                },
+                "owner": {
+                  "type": "string",
+                  "format": "email",
+                  "description": "A owner's email address",
+                  "example": "josh@example.com"
+                }
+              }
+            }
+          }
+        },
+        "required": [
+          "results",
+          "total"
+        ],
+        "x-understudy": "required: every property is always present in understudy's responses"
+      },
+      "AddMemberRequest": {
+        "type": "object",
+        "properties": {
+          "user_id": {
+            "type": "string",
+            "example": "2eWSKSvVqmuVCnuUK3iWwD",
+            "description": "User id."
+          },
+          "role": {
+            "$ref": "#/components/schemas/WorkspaceMemberRoleEnum"
+          }
+        },
+        "required": [
+          "user_id",
+          "role"
+        ]
+      },
+      "AddMemberResponse": {
+        "type": "object",
+        "properties": {
+          "member_id": {
+            "type": "string",
+            "example": "iMymdDd9XFD3HyxP5VD67Q"
+          },
+          "workspace_id": {
+            "type": "string",
+            "example": "2eWSKSvVqmuVCnuUK3iWwD"
+          },
+          "role": {
+            "$ref": "#/components/schemas/WorkspaceMemberRoleEnum"
+          },
+          "email": {
+            "type": "string",
+            "example": "email@example.com"
+          },
+          "first_name": {
+            "type": "string",
+            "example": "John"
+          },
+          "last_name": {
+            "type": "string",
+            "example": "Doe"
+          }
+        },
+        "required": [
+          "member_id",
+          "workspace_id",
+          "role",
+          "email",
+          "first_name",
+          "last_name"
+        ],
+        "x-understudy": "required: every property is always present in understudy's responses"
+      },
+      "UpdateMemberRoleRequest": {
+        "type": "object",
+        "properties": {
+          "role": {
+            "type": "string",
+            "description": "A built-in role name (`Admin`, `Manager`, `Member`, `Collaborator`) or the name of a custom role defined for the workspace.",
+            "example": "Member",
+            "x-understudy": "typed string instead of WorkspaceMemberRoleEnum, as the operation description says custom role names are accepted"
+          }
+        },
+        "required": [
+          "role"
+        ]
+      },
+      "UpdateMemberRoleResponse": {
+        "type": "object",
+        "properties": {
+          "member_id": {
+            "type": "string",
+            "example": "iMymdDd9XFD3HyxP5VD67Q"
+          },
+          "workspace_id": {
+            "type": "string",
+            "example": "2eWSKSvVqmuVCnuUK3iWwD"
+          },
+          "role": {
+            "type": "string",
+            "example": "Member",
+            "x-understudy": "custom role names (changeMemberRole accepts a workspace's custom roles) appear as plain strings, as listUsers already types them"
+          },
+          "email": {
+            "type": "string",
+            "example": "email@example.com"
+          }
+        },
+        "required": [
+          "member_id",
+          "workspace_id",
+          "role",
+          "email"
+        ],
+        "x-understudy": "required: every property is always present in understudy's responses"
+      },
+      "MemberDetailsResponse": {
+        "type": "object",
+        "properties": {
+          "user_id": {
+            "type": "string",
+            "description": "A unique identifier of the user in the organization.",
+            "example": "ajnN7eGutJZsRKjQrNuPkh"
+          },
+          "membership_id": {
+            "type": "string",
+            "description": "A unique identifier of the user in the workspace.",
+            "example": "radQBiBkU7MBk59NSgaGf5"
+          },
+          "email": {
+            "type": "string",
+            "description": "A user's email address.",
+            "example": "josh@example.com"
+          },
+          "first_name": {
+            "type": "string",
+            "description": "A user's first name.",
+            "example": "Josh"
+          },
+          "last_name": {
+            "type": "string",
+            "description": "A user's last name.",
+            "example": "Ron"
+          },
+          "is_active": {
+            "type": "boolean",
+            "description": "A boolean value that identifies if a member is active in the workspace.",
+            "example": true
+          },
+          "workspace": {
+            "type": "string",
+            "description": "A unique identifier of the user's current active workspace.",
+            "example": "xc4mBZ7dKErXQtJwwD6Ghg"
+          },
+          "workspace_name": {
+            "type": "string",
+            "description": "A name of the user's current active workspace.",
+            "example": "PandaDoc"
+          },
+          "emails_verified": {
+            "type": "boolean",
+            "description": "A boolean value that identifies if the email is verified.",
+            "example": true
+          },
+          "role": {
+            "type": "string",
+            "description": "A member's role in the workspace.",
+            "example": "Admin"
+          },
+          "user_license": {
+            "type": "string",
+            "description": "A user license in the organization.",
+            "example": "Full"
+          },
+          "date_created": {
+            "type": "string",
+            "description": "A date when a member was added to the workspace.",
+            "example": "2020-11-17T08:42:34.237567Z"
+          },
+          "date_modified": {
+            "type": "string",
+            "description": "Last modified date of a member.",
+            "example": "2021-11-30T10:30:35.071428Z"
+          }
+        },
+        "required": [
+          "user_id",
+          "membership_id",
+          "email",
+          "first_name",
+          "last_name",
+          "is_active",
+          "workspace",
+          "workspace_name",
+          "emails_verified",
+          "role",
+          "user_license",
+          "date_created",
+          "date_modified"
+        ],
+        "x-understudy": "required: every property is always present in understudy's responses"
+      },
+      "MemberListResponse": {
+        "type": "object",
+        "properties": {
+          "results": {
+            "type": "array",
+            "items": {
+              "$ref": "#/components/schemas/MemberDetailsResponse"
+            }
+          }
+        },
+        "required": [
+          "results"
+        ],
+        "x-understudy": "required: every property is always present in understudy's responses"
+      },
+      "UserLicenseEnum": {
+        "type": "string",
+        "enum": [
+          "Full",
+          "eSign",
+          "Read-only",
+          "Creator",
+          "Guest"
+        ]
+      },
+      "WorkspaceMemberRoleEnum": {
+        "type": "string",
+        "description": "Role for a member.",
+        "enum": [
+          "Admin",
+          "Manager",
+          "Member",
+          "Collaborator"
+        ],
+        "example": "Member"
       }
     },
     "responses": {
@@ -16439,31 +17712,63 @@ enum EmbeddedData {
         "content": {
           "application/json": {
             "schema": {
-              "type": "object",
               "properties": {
                 "type": {
                   "type": "string",
                   "enum": [
-                    "permission_error"
-                  ]
+                    "permissions_error"
+                  ],
+                  "example": "permissions_error"
                 },
                 "detail": {
-                  "type": "string"
+                  "description": "Error details. Either a human-readable message string, or a structured object.\n",
+                  "oneOf": [
+                    {
+                      "type": "string",
+                      "example": "You do not have permission to perform this action."
+                    },
+                    {
+                      "type": "object",
+                      "additionalProperties": true
+                    }
+                  ]
+                },
+                "info_message": {
+                  "type": "string",
+                  "description": "Human-readable explanation of the permission error.",
+                  "example": "You are not allowed to send documents outside of your organization"
+                },
+                "links": {
+                  "type": "array",
+                  "description": "Optional links related to the error (e.g. a status endpoint).",
+                  "items": {
+                    "type": "object",
+                    "properties": {
+                      "rel": {
+                        "type": "string",
+                        "example": "status"
+                      },
+                      "href": {
+                        "type": "string",
+                        "example": "https://api.pandadoc.com/public/v1/documents/RsXrKarV524iCpjci9CMGa"
+                      },
+                      "type": {
+                        "type": "string",
+                        "example": "POST"
+                      }
+                    }
+                  }
                 }
               },
+              "type": "object",
               "required": [
                 "type",
                 "detail"
-              ],
-              "additionalProperties": false
-            },
-            "example": {
-              "type": "permission_error",
-              "detail": "You do not have permission to perform this action."
+              ]
             }
           }
         },
-        "x-understudy": "added: the operation says \"You must be an organization admin to list users\"; body from the Postman examples of the full spec (non-admin key)"
+        "x-understudy": "type enum pinned to what is returned (spec v8.0.0+ example); member credentials get it on every write and on the organization-admin reads (listUsers, detailsUser, getWorkspacesList)"
       },
       "404": {
         "description": "Not found",
@@ -16494,7 +17799,7 @@ enum EmbeddedData {
             }
           }
         },
-        "x-understudy": "added: shared components.responses.404 of the full PandaDoc spec; fault injection only for this operation"
+        "x-understudy": "added where the vendor spec omits it: unknown ids, unknown paths under the vendor and fault injection"
       },
       "500": {
         "description": "Server error",
@@ -16619,6 +17924,266 @@ enum EmbeddedData {
           }
         },
         "x-understudy": "added: fault injection; PandaDoc documents no 5xx body, v1 DRF-style envelope assumed"
+      },
+      "400BadRequestUserRequestError": {
+        "description": "Bad Request",
+        "content": {
+          "application/json": {
+            "schema": {
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "enum": [
+                    "request_error"
+                  ],
+                  "example": "request_error"
+                },
+                "detail": {
+                  "oneOf": [
+                    {
+                      "type": "object",
+                      "minProperties": 1,
+                      "additionalProperties": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                          "type": "string"
+                        }
+                      },
+                      "example": {
+                        "email": [
+                          "User already exists",
+                          "User email should have the same email domain as org admin.",
+                          "Enter a valid email address."
+                        ],
+                        "role": [
+                          "Role is not a valid choice.",
+                          "This field is required."
+                        ],
+                        "license": [
+                          "Unable to add more licenses.",
+                          "License is not a valid choice.",
+                          "This field is required."
+                        ],
+                        "workspace_id": [
+                          "This field is required.",
+                          "Workspace with uuid {uuid} not found."
+                        ]
+                      }
+                    },
+                    {
+                      "type": "string",
+                      "description": "JSON parse error - <reason> (invalid JSON body), or a sentence."
+                    }
+                  ]
+                }
+              },
+              "type": "object",
+              "required": [
+                "type",
+                "detail"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        "x-understudy": "detail is the documented field map (flat keys email, first_name, last_name, phone_number, license, workspaces, workspace_id, role, user, non_field_errors) or, for a body that is not JSON, the string \"JSON parse error - <reason>\""
+      },
+      "400BadRequestMemberRequestError": {
+        "description": "Bad Request",
+        "content": {
+          "application/json": {
+            "schema": {
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "enum": [
+                    "request_error"
+                  ],
+                  "example": "request_error"
+                },
+                "detail": {
+                  "oneOf": [
+                    {
+                      "type": "object",
+                      "minProperties": 1,
+                      "additionalProperties": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                          "type": "string"
+                        }
+                      },
+                      "example": {
+                        "user_id": [
+                          "User doesn't exist",
+                          "Member already exists",
+                          "This field is required"
+                        ],
+                        "role": [
+                          "Role is not a valid choice",
+                          "This field is required"
+                        ]
+                      }
+                    },
+                    {
+                      "type": "string",
+                      "description": "JSON parse error - <reason> (invalid JSON body), or a sentence."
+                    }
+                  ]
+                }
+              },
+              "type": "object",
+              "required": [
+                "type",
+                "detail"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        "x-understudy": "detail is the documented field map (user_id, role, non_field_errors) or \"JSON parse error - <reason>\""
+      },
+      "400BadRequestUpdateMemberRoleError": {
+        "description": "Bad Request",
+        "content": {
+          "application/json": {
+            "schema": {
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "enum": [
+                    "request_error"
+                  ],
+                  "example": "request_error"
+                },
+                "detail": {
+                  "oneOf": [
+                    {
+                      "type": "object",
+                      "minProperties": 1,
+                      "additionalProperties": {
+                        "type": "array",
+                        "minItems": 1,
+                        "items": {
+                          "type": "string"
+                        }
+                      }
+                    },
+                    {
+                      "type": "string",
+                      "description": "JSON parse error - <reason> (invalid JSON body), or a sentence."
+                    }
+                  ]
+                }
+              },
+              "type": "object",
+              "required": [
+                "type",
+                "detail"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        "x-understudy": "detail is a field map (role) or one of the documented sentences, or \"JSON parse error - <reason>\""
+      },
+      "400BadRequestMemberRemoveError": {
+        "description": "Bad Request",
+        "content": {
+          "application/json": {
+            "schema": {
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "enum": [
+                    "request_error"
+                  ],
+                  "example": "request_error"
+                },
+                "detail": {
+                  "type": "string",
+                  "example": "Owner can not be removed."
+                }
+              },
+              "type": "object",
+              "required": [
+                "type",
+                "detail"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        "x-understudy": "type pinned to request_error; detail is the documented sentence (or Not found for an unknown path)"
+      },
+      "404BadRequestMemberRemoveError": {
+        "description": "Bad Request",
+        "content": {
+          "application/json": {
+            "schema": {
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "enum": [
+                    "request_error"
+                  ],
+                  "example": "request_error"
+                },
+                "detail": {
+                  "type": "string",
+                  "example": "This member or workspace does not exist."
+                }
+              },
+              "type": "object",
+              "required": [
+                "type",
+                "detail"
+              ],
+              "additionalProperties": false
+            }
+          }
+        },
+        "x-understudy": "type pinned to request_error; detail is the documented sentence (or Not found for an unknown path)"
+      },
+      "405": {
+        "description": "Method not allowed",
+        "content": {
+          "application/json": {
+            "schema": {
+              "type": "object",
+              "properties": {
+                "type": {
+                  "type": "string",
+                  "enum": [
+                    "request_error"
+                  ]
+                },
+                "detail": {
+                  "type": "string"
+                }
+              },
+              "required": [
+                "type",
+                "detail"
+              ],
+              "additionalProperties": false
+            },
+            "example": {
+              "type": "request_error",
+              "detail": "Method \"PATCH\" not allowed."
+            }
+          }
+        },
+        "headers": {
+          "Allow": {
+            "schema": {
+              "type": "string"
+            },
+            "description": "The methods the path serves."
+          }
+        },
+        "x-understudy": "added: DRF's MethodNotAllowed, when an odd path parameter (an empty or slash-only id) makes the path another operation's"
       }
     }
   }

@@ -138,7 +138,7 @@ struct PandaDocTests {
         #expect(list(app, authorization: "API-Key\tpandadoc-test-key").status == .ok)
         let member = list(app, authorization: "API-Key pandadoc-member-key")
         #expect(member.status == .forbidden)
-        #expect(member.text == #"{"type":"permission_error","detail":"You do not have permission to perform this action."}"#)
+        #expect(member.text == #"{"type":"permissions_error","detail":"You do not have permission to perform this action."}"#)
         #expect(member.headers["WWW-Authenticate"] == nil)
         // Authentication and permission come before parameter validation.
         #expect(list(app, "?count=abc", authorization: nil).status == .unauthorized)
@@ -171,7 +171,7 @@ struct PandaDocTests {
     @Test(arguments: [
         (400, #"{"type":"request_error","detail":"Malformed request."}"#),
         (401, #"{"type":"authentication_error","detail":"Authentication credentials were not provided."}"#),
-        (403, #"{"type":"permission_error","detail":"You do not have permission to perform this action."}"#),
+        (403, #"{"type":"permissions_error","detail":"You do not have permission to perform this action."}"#),
         (404, #"{"type":"request_error","detail":"Not found"}"#),
         (409, #"{"type":"request_error","detail":"Conflict."}"#),
         (429, #"{"type":"throttled","detail":"Request was throttled."}"#),
@@ -205,9 +205,9 @@ struct PandaDocTests {
         let missing = app.handle(.make("/pandadoc/public/v1/userz", authorization: Self.admin))
         #expect(missing.status == .notFound)
         #expect(missing.text == #"{"type":"request_error","detail":"Not found"}"#)
-        let post = app.handle(.make("/pandadoc/public/v1/users", authorization: Self.admin, method: "POST"))
-        #expect(post.status == .methodNotAllowed)
-        #expect(post.text == #"{"type":"request_error","detail":"Method \"POST\" not allowed."}"#)
+        let put = app.handle(.make("/pandadoc/public/v1/users", authorization: Self.admin, method: "PUT"))
+        #expect(put.status == .methodNotAllowed)
+        #expect(put.text == #"{"type":"request_error","detail":"Method \"PUT\" not allowed."}"#)
     }
 
     @Test func seedReader_rejectsBadPandaDocUsers() {
@@ -216,8 +216,13 @@ struct PandaDocTests {
         #expect(throws: Never.self) { try vendor.makeUser(from: try JSONValue.parse(good), path: "$.users[0]") }
         let badLicense = good.replacingOccurrences(#""Full""#, with: #""Gold""#)
         #expect(throws: SeedError.self) { try vendor.makeUser(from: try JSONValue.parse(badLicense), path: "$.users[0]") }
-        let badRole = good.replacingOccurrences("[]", with: #"[{"role":"Boss","workspace_id":"w","membership_id":"m"}]"#)
-        #expect(throws: SeedError.self) { try vendor.makeUser(from: try JSONValue.parse(badRole), path: "$.users[0]") }
+        // Custom role names are valid (changeMemberRole accepts them); an empty one is not.
+        let customRole = good.replacingOccurrences("[]", with: #"[{"role":"Boss","workspace_id":"w","membership_id":"m"}]"#)
+        #expect(throws: Never.self) { try vendor.makeUser(from: try JSONValue.parse(customRole), path: "$.users[0]") }
+        let emptyRole = good.replacingOccurrences("[]", with: #"[{"role":"","workspace_id":"w","membership_id":"m"}]"#)
+        #expect(throws: SeedError.self) { try vendor.makeUser(from: try JSONValue.parse(emptyRole), path: "$.users[0]") }
+        let guest = good.replacingOccurrences(#""Full""#, with: #""Guest""#)
+        #expect(throws: Never.self) { try vendor.makeUser(from: try JSONValue.parse(guest), path: "$.users[0]") }
         let nullPhone = good.replacingOccurrences(#""phone_number":"""#, with: #""phone_number":null"#)
         #expect(throws: SeedError.self) { try vendor.makeUser(from: try JSONValue.parse(nullPhone), path: "$.users[0]") }
     }
