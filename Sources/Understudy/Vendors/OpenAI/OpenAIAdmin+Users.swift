@@ -19,10 +19,10 @@ extension OpenAIAdmin {
         try fields.rejectUnknownKeys(Self.userKeys)
         _ = try fields.oneOf("object", ["organization.user"])
         let id = try fields.string("id")
-        let addedAt = try fields.int("added_at")
+        _ = try fields.int("added_at")
         let email = try fields.nullableString("email", required: false)
         if let role = try fields.nullableString("role", required: false), !Self.storedRoles.contains(role) {
-            throw SeedError(path: "\(path).role", problem: "'\(role)' is not one of owner, reader (or null)")
+            throw SeedError(path: "\(path).role", problem: "'\(role)' is not one of owner, reader")
         }
         var writer = JSONWriter(capacity: 512)
         var problem: SeedError?
@@ -48,12 +48,15 @@ extension OpenAIAdmin {
             }
         }
         if let problem { throw problem }
-        _ = addedAt
         return StoredUser(id: id, email: email?.lowercased() ?? "", json: writer.bytes)
     }
 
-    enum FieldType {
-        case nullableString, integer, nullableInteger, boolean, nullableBoolean
+    enum FieldType: String {
+        case nullableString = "a string or null"
+        case integer = "an integer"
+        case nullableInteger = "an integer or null"
+        case boolean = "a boolean"
+        case nullableBoolean = "a boolean or null"
     }
 
     static func check(_ value: JSONValue, _ type: FieldType, _ path: String) throws(SeedError) {
@@ -64,7 +67,7 @@ extension OpenAIAdmin {
         case .boolean: value.boolValue != nil
         case .nullableBoolean: value.isNull || value.boolValue != nil
         }
-        guard ok else { throw SeedError(path: path, problem: "expected \(type), found \(value.typeName)") }
+        guard ok else { throw SeedError(path: path, problem: "expected \(type.rawValue), found \(value.typeName)") }
     }
 
     /// `user`: `{object:"user", id, email?, name?, picture?, enabled?, banned?, banned_at?}` (spec 2.3.0).
