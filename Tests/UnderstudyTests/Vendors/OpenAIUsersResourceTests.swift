@@ -304,3 +304,29 @@ struct OpenAIUsersResourceTests {
         #expect(throws: SeedError.self) { try OpenAIAdmin().makeUser(from: try JSONValue.parse(#"{"object":"organization.user","id":"u","added_at":1,"user":{"object":"user"}}"#), path: "$") }
     }
 }
+
+struct OpenAIRetryAfterTests {
+    typealias F = OpenAIFixture
+
+    @Test func injected429_onTheRoleOperations_carriesRetryAfterAsTheSpecDeclares() throws {
+        let app = try makeApp()
+        let id = app.seed(for: "openai")!.users[0].id
+        let response = F.call(app, "GET", "\(F.users)/\(id)/roles?__status=429")
+        #expect(response.status == .tooManyRequests)
+        #expect(response.headers["Retry-After"] == "1")
+        #expect(try response.json()["error"]?["code"] == .string("rate_limit_exceeded"))
+    }
+
+    @Test func throttled_answersRetryAfterInWholeSecondsOnEveryOperation() throws {
+        let app = try UnderstudyApp(configuration: .init(rateLimits: ["openai": RateLimit(limit: 1, windowMilliseconds: 60_000)]))
+        let id = app.seed(for: "openai")!.users[0].id
+        #expect(F.call(app, "GET", "\(F.users)/\(id)").status == .ok)
+        let throttled = F.call(app, "POST", "\(F.users)/\(id)/roles", body: #"{"role_id":"\#(F.groupManager)"}"#)
+        #expect(throttled.status == .tooManyRequests)
+        let seconds = try #require(throttled.headers["Retry-After"].flatMap { Int($0) })
+        #expect((1...60).contains(seconds))
+        // A throttled write changes nothing.
+        let roles = try #require(app.record(for: "openai")?.state as? OpenAIRoles)
+        #expect(roles.snapshot.byUser[id]?.map(\.roleID) == [F.usageViewer, F.keyRotator])
+    }
+}
