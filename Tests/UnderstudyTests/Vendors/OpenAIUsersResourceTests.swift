@@ -300,6 +300,8 @@ struct OpenAIUsersResourceTests {
         #expect(throws: SeedError.self) { try read(#","roleAssignments":[{"user_id":"user-a","role_id":"role_y"}]"#) }
         #expect(throws: SeedError.self) { try read(#","roles":[\#(role)],"roleAssignments":[{"user_id":"user-b","role_id":"role_x"}]"#) }
         #expect(throws: SeedError.self) { try read(#","roles":[\#(role),\#(role)]"#) }
+        #expect(throws: SeedError.self) { try read(#","roles":{}"#) }
+        #expect(throws: SeedError.self) { try read(#","roles":[\#(role)],"roleAssignments":{}"#) }
         #expect(throws: SeedError.self) { try OpenAIAdmin().makeUser(from: try JSONValue.parse(#"{"object":"organization.user","id":"u","added_at":1,"is_scim_managed":null}"#), path: "$") }
         #expect(throws: SeedError.self) { try OpenAIAdmin().makeUser(from: try JSONValue.parse(#"{"object":"organization.user","id":"u","added_at":1,"user":{"object":"user"}}"#), path: "$") }
     }

@@ -134,6 +134,9 @@ final class OpenAIRoles: VendorState {
         }
         self.catalog = catalog
         indexByID = Dictionary(catalog.enumerated().map { ($1.id, $0) }, uniquingKeysWith: { first, _ in first })
+        if let value = seed.extensionValue("roleAssignments"), value.arrayValue == nil {
+            throw SeedError(path: "$.roleAssignments", problem: "expected an array, found \(value.typeName)")
+        }
         let userIDs = Set(seed.users.map(\.id))
         var assignments = Assignments()
         for (index, value) in (seed.extensionValue("roleAssignments")?.arrayValue ?? []).enumerated() {
