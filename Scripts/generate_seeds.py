@@ -382,6 +382,44 @@ def onepassword():
     }
 
 
+OPENAI_PROJECTS = [
+    ("proj_Kq8s2XbN4vTzL0pWcR7yHd3M", "Default project"),
+    ("proj_9fGtY3uVn6QeZr1AkP5sJw2B", "Support Assistant"),
+    ("proj_Xa4LmC7oD2hKy8TqB0vFe6Rn", "Search Relevance"),
+    ("proj_T3wPz9NcQ1jGv5Ys8KbH0dLm", "Data Platform"),
+    ("proj_bH6rE2kWs9XyU4fMa7CqN1Zt", "Internal Tools"),
+]
+
+# The organization's role catalog (spec 2.3.0 `Role` + the `AssignedRoleDetails` extras). `Owner` and
+# `Reader` are the predefined roles behind every user's legacy `role`; the rest are custom roles an
+# owner created (ids ULID-like, as the spec's `role_01J1F8ROLE01`).
+OPENAI_ROLES = [
+    {"object": "role", "id": "role_01HV9T0WNER0", "name": "Owner",
+     "description": "Full access to the organization: members, projects, billing, keys and settings.",
+     "permissions": ["api.management.read", "api.management.write", "api.groups.read", "api.groups.write",
+                     "api.roles.read", "api.roles.write", "api.usage.read", "api.model.request"],
+     "resource_type": "api.organization", "predefined_role": True,
+     "created_at": None, "updated_at": None, "created_by": None, "created_by_user_obj": None, "metadata": None},
+    {"object": "role", "id": "role_01HV9TREADER0", "name": "Reader",
+     "description": "Can make API requests and view organization settings.",
+     "permissions": ["api.groups.read", "api.roles.read", "api.model.request"],
+     "resource_type": "api.organization", "predefined_role": True,
+     "created_at": None, "updated_at": None, "created_by": None, "created_by_user_obj": None, "metadata": None},
+    {"object": "role", "id": "role_01J1F8ROLE01", "name": "API Group Manager",
+     "description": "Allows managing organization groups",
+     "permissions": ["api.groups.read", "api.groups.write"],
+     "resource_type": "api.organization", "predefined_role": False},
+    {"object": "role", "id": "role_01J3QK7USAGE2", "name": "Usage Viewer",
+     "description": "Read-only access to usage and cost dashboards.",
+     "permissions": ["api.usage.read"],
+     "resource_type": "api.organization", "predefined_role": False},
+    {"object": "role", "id": "role_01J5ZM2KEYS03", "name": "Key Rotator",
+     "description": None,
+     "permissions": ["api.organization.projects.api_keys.read", "api.organization.projects.api_keys.write"],
+     "resource_type": "api.organization", "predefined_role": False},
+]
+
+
 def openai():
     rng = random.Random(0x0A1)
     n = 128
@@ -390,23 +428,89 @@ def openai():
     people = People(rng, styles=[0, 0, 2])
     owners = pick_indices(rng, n, 8, exclude=[0]) | {0}
     rows = sorted(zip(offsets, ids), key=lambda p: (p[0], p[1]))
+    # The 2.3.0 fields come from their own generator, so the original six fields stay as they were.
+    extra = random.Random(0x0A1230)
+    # Service accounts have no email; never first or last (tests filter by the first and last email).
+    service = pick_indices(extra, n, 6, exclude=[0, n - 1] + sorted(owners))
+    scim = pick_indices(extra, n, 40, exclude=sorted(service))
+    no_name = pick_indices(extra, n, 2, exclude=[0, n - 1] + sorted(service | owners))
+    no_role = pick_indices(extra, n, 2, exclude=sorted(service | owners | no_name))
+    levels = ["beginner", "intermediate", "advanced"]
+    personas = ["builder", "researcher", "data_scientist", "product_manager"]
     users = []
     for i, (off, uid) in enumerate(rows):
         first, last, email = people.next()
+        added = int(at(off).timestamp())
+        is_service = i in service
+        name = f"svc-{ascii_fold(last).lower()}-{i}" if is_service else f"{first} {last}"
+        if i in no_name:
+            name = None
+        mail = None if is_service else email
+        role = None if i in no_role else ("owner" if i in owners else "reader")
+        picture = None if is_service or extra.random() < 0.15 else (
+            f"https://s.gravatar.com/avatar/{rand_str(extra, '0123456789abcdef', 32)}?s=480&r=pg&d=identicon")
+        k = 1 if is_service else extra.choice([0, 1, 1, 2, 3])
+        projects = []
+        for pid, pname in extra.sample(OPENAI_PROJECTS, k):
+            prole = "owner" if (i in owners or extra.random() < 0.2) and not is_service else "member"
+            projects.append({"id": pid, "name": pname, "role": prole})
+        used = None if extra.random() < 0.4 else added + extra.randint(3600, 86400 * 300)
         users.append({
             "object": "organization.user",
             "id": uid,
-            "name": f"{first} {last}",
-            "email": email,
-            "role": "owner" if i in owners else "reader",
-            "added_at": int(at(off).timestamp()),
+            "name": name,
+            "email": mail,
+            "role": role,
+            "added_at": added,
+            "is_default": i == 0,
+            "created": added - extra.randint(0, 86400 * 60),
+            "user": {
+                "object": "user", "id": uid, "email": mail, "name": name, "picture": picture,
+                "enabled": True, "banned": False, "banned_at": None,
+            },
+            "is_service_account": is_service,
+            "is_scale_tier_authorized_purchaser": (extra.random() < 0.5) if i in owners else None,
+            "is_scim_managed": i in scim,
+            "api_key_last_used_at": used,
+            "technical_level": None if is_service or extra.random() < 0.5 else extra.choice(levels),
+            "developer_persona": None if is_service or extra.random() < 0.5 else extra.choice(personas),
+            "projects": {"object": "list", "data": projects},
         })
+    # Custom roles: a few group managers, usage viewers and key rotators (service accounts rotate keys).
+    assignments = []
+    for i in sorted(pick_indices(extra, n, 4, exclude=sorted(service))):
+        assignments.append({"user_id": users[i]["id"], "role_id": "role_01J1F8ROLE01"})
+    for i in sorted(pick_indices(extra, n, 6)):
+        assignments.append({"user_id": users[i]["id"], "role_id": "role_01J3QK7USAGE2"})
+    for i in sorted(service)[:3]:
+        assignments.append({"user_id": users[i]["id"], "role_id": "role_01J5ZM2KEYS03"})
+    # The first owner holds two custom roles, so paging a user's assignments has something to walk.
+    assignments.append({"user_id": users[0]["id"], "role_id": "role_01J3QK7USAGE2"})
+    assignments.append({"user_id": users[0]["id"], "role_id": "role_01J5ZM2KEYS03"})
+    seen, unique = set(), []
+    for a in assignments:
+        if (a["user_id"], a["role_id"]) not in seen:
+            seen.add((a["user_id"], a["role_id"]))
+            unique.append(a)
+    creator = users[0]
+    roles = []
+    for r in OPENAI_ROLES:
+        r = dict(r)
+        if not r["predefined_role"]:
+            created = users[0]["added_at"] + extra.randint(86400, 86400 * 400)
+            r.update({"created_at": created, "updated_at": created + extra.randint(0, 86400 * 30),
+                      "created_by": creator["id"],
+                      "created_by_user_obj": {"id": creator["id"], "name": creator["name"], "email": creator["email"]},
+                      "metadata": {}})
+        roles.append(r)
     return {
         "vendor": "openai",
         "credentials": [
             {"authorization": "Bearer sk-admin-understudy-test", "role": "admin"},
             {"authorization": "Bearer sk-proj-understudy-test", "role": "member"},
         ],
+        "roles": roles,
+        "roleAssignments": unique,
         "users": users,
     }
 

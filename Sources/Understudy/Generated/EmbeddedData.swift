@@ -2750,6 +2750,173 @@ enum EmbeddedData {
       "role": "member"
     }
   ],
+  "roles": [
+    {
+      "object": "role",
+      "id": "role_01HV9T0WNER0",
+      "name": "Owner",
+      "description": "Full access to the organization: members, projects, billing, keys and settings.",
+      "permissions": [
+        "api.management.read",
+        "api.management.write",
+        "api.groups.read",
+        "api.groups.write",
+        "api.roles.read",
+        "api.roles.write",
+        "api.usage.read",
+        "api.model.request"
+      ],
+      "resource_type": "api.organization",
+      "predefined_role": true,
+      "created_at": null,
+      "updated_at": null,
+      "created_by": null,
+      "created_by_user_obj": null,
+      "metadata": null
+    },
+    {
+      "object": "role",
+      "id": "role_01HV9TREADER0",
+      "name": "Reader",
+      "description": "Can make API requests and view organization settings.",
+      "permissions": [
+        "api.groups.read",
+        "api.roles.read",
+        "api.model.request"
+      ],
+      "resource_type": "api.organization",
+      "predefined_role": true,
+      "created_at": null,
+      "updated_at": null,
+      "created_by": null,
+      "created_by_user_obj": null,
+      "metadata": null
+    },
+    {
+      "object": "role",
+      "id": "role_01J1F8ROLE01",
+      "name": "API Group Manager",
+      "description": "Allows managing organization groups",
+      "permissions": [
+        "api.groups.read",
+        "api.groups.write"
+      ],
+      "resource_type": "api.organization",
+      "predefined_role": false,
+      "created_at": 1631233970,
+      "updated_at": 1631659638,
+      "created_by": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+      "created_by_user_obj": {
+        "id": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+        "name": "Lucía Delgado",
+        "email": "lucia.delgado@example.org"
+      },
+      "metadata": {}
+    },
+    {
+      "object": "role",
+      "id": "role_01J3QK7USAGE2",
+      "name": "Usage Viewer",
+      "description": "Read-only access to usage and cost dashboards.",
+      "permissions": [
+        "api.usage.read"
+      ],
+      "resource_type": "api.organization",
+      "predefined_role": false,
+      "created_at": 1638282378,
+      "updated_at": 1639998173,
+      "created_by": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+      "created_by_user_obj": {
+        "id": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+        "name": "Lucía Delgado",
+        "email": "lucia.delgado@example.org"
+      },
+      "metadata": {}
+    },
+    {
+      "object": "role",
+      "id": "role_01J5ZM2KEYS03",
+      "name": "Key Rotator",
+      "description": null,
+      "permissions": [
+        "api.organization.projects.api_keys.read",
+        "api.organization.projects.api_keys.write"
+      ],
+      "resource_type": "api.organization",
+      "predefined_role": false,
+      "created_at": 1636551784,
+      "updated_at": 1637975210,
+      "created_by": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+      "created_by_user_obj": {
+        "id": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+        "name": "Lucía Delgado",
+        "email": "lucia.delgado@example.org"
+      },
+      "metadata": {}
+    }
+  ],
+  "roleAssignments": [
+    {
+      "user_id": "user-NTn2iFsqFT44Way1mJZLAp6a",
+      "role_id": "role_01J1F8ROLE01"
+    },
+    {
+      "user_id": "user-hjfUlewMX0EG0YsLQNVLCAAU",
+      "role_id": "role_01J1F8ROLE01"
+    },
+    {
+      "user_id": "user-N3Dm3wT0Qi7E7VwqDmYNEllu",
+      "role_id": "role_01J1F8ROLE01"
+    },
+    {
+      "user_id": "user-DCfkBTL7cWPDEVla0zV3577i",
+      "role_id": "role_01J1F8ROLE01"
+    },
+    {
+      "user_id": "user-671JXHbsg23G8TGp3YW05rjy",
+      "role_id": "role_01J3QK7USAGE2"
+    },
+    {
+      "user_id": "user-iAZ1lbfTHcsiA7gFBthxtSN5",
+      "role_id": "role_01J3QK7USAGE2"
+    },
+    {
+      "user_id": "user-Z0spnu7Wuvz6xeUhCnkNEBKX",
+      "role_id": "role_01J3QK7USAGE2"
+    },
+    {
+      "user_id": "user-3D27KYrWUvWUMWiETq8N0HzY",
+      "role_id": "role_01J3QK7USAGE2"
+    },
+    {
+      "user_id": "user-Thp7dMXbRWitNloo6KflCNwz",
+      "role_id": "role_01J3QK7USAGE2"
+    },
+    {
+      "user_id": "user-sOlxguzyo4w0xfrguiIBT9K8",
+      "role_id": "role_01J3QK7USAGE2"
+    },
+    {
+      "user_id": "user-d2fJe8qzBPGQmuHBAIXOV8xt",
+      "role_id": "role_01J5ZM2KEYS03"
+    },
+    {
+      "user_id": "user-yuApcvPRXd2H2v6i1Lv8yhZq",
+      "role_id": "role_01J5ZM2KEYS03"
+    },
+    {
+      "user_id": "user-YWFq9RrWr3pWmBfYMcmIYSE7",
+      "role_id": "role_01J5ZM2KEYS03"
+    },
+    {
+      "user_id": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+      "role_id": "role_01J3QK7USAGE2"
+    },
+    {
+      "user_id": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+      "role_id": "role_01J5ZM2KEYS03"
+    }
+  ],
   "users": [
     {
       "object": "organization.user",
@@ -2757,7 +2924,35 @@ enum EmbeddedData {
       "name": "Lucía Delgado",
       "email": "lucia.delgado@example.org",
       "role": "owner",
-      "added_at": 1610097919
+      "added_at": 1610097919,
+      "is_default": true,
+      "created": 1607411083,
+      "user": {
+        "object": "user",
+        "id": "user-4Ga9TQkNIuHnkqOOeAj0pxY6",
+        "email": "lucia.delgado@example.org",
+        "name": "Lucía Delgado",
+        "picture": "https://s.gravatar.com/avatar/0d1c2430e990744fe6943b09c6efe340?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": true,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1619890629,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2765,7 +2960,35 @@ enum EmbeddedData {
       "name": "Ahmed Rahman",
       "email": "arahman@example.net",
       "role": "reader",
-      "added_at": 1611370063
+      "added_at": 1611370063,
+      "is_default": false,
+      "created": 1606775745,
+      "user": {
+        "object": "user",
+        "id": "user-dBk7zbHPFOfaOXsew1Hb4Ux5",
+        "email": "arahman@example.net",
+        "name": "Ahmed Rahman",
+        "picture": "https://s.gravatar.com/avatar/dcc9023d7b69f8bcab0f94d1c66e6dc7?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1636676824,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2773,7 +2996,40 @@ enum EmbeddedData {
       "name": "Carlos Castillo",
       "email": "carlos.castillo@example.net",
       "role": "reader",
-      "added_at": 1612207245
+      "added_at": 1612207245,
+      "is_default": false,
+      "created": 1611757860,
+      "user": {
+        "object": "user",
+        "id": "user-Kg7s66wZBFSSWV4tfUUhAGrI",
+        "email": "carlos.castillo@example.net",
+        "name": "Carlos Castillo",
+        "picture": "https://s.gravatar.com/avatar/85f7b644e5407f10b54cab767c19a8c1?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1632692392,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2781,7 +3037,45 @@ enum EmbeddedData {
       "name": "Nadia Kamau",
       "email": "nkamau@example.org",
       "role": "reader",
-      "added_at": 1614265493
+      "added_at": 1614265493,
+      "is_default": false,
+      "created": 1611578353,
+      "user": {
+        "object": "user",
+        "id": "user-NTn2iFsqFT44Way1mJZLAp6a",
+        "email": "nkamau@example.org",
+        "name": "Nadia Kamau",
+        "picture": "https://s.gravatar.com/avatar/c75fe3080dc808dd90ac07c68057ea06?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "owner"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2789,7 +3083,40 @@ enum EmbeddedData {
       "name": "Gabriel Kang",
       "email": "gabriel.kang@example.com",
       "role": "reader",
-      "added_at": 1615174365
+      "added_at": 1615174365,
+      "is_default": false,
+      "created": 1613674070,
+      "user": {
+        "object": "user",
+        "id": "user-AEniBQXeu8K1kd8YOPIZeCEr",
+        "email": "gabriel.kang@example.com",
+        "name": "Gabriel Kang",
+        "picture": "https://s.gravatar.com/avatar/1c8d2be637f453c7d336ebba41d75128?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1634638861,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2797,7 +3124,35 @@ enum EmbeddedData {
       "name": "Astrid Gonzalez",
       "email": "astrid.gonzalez@example.com",
       "role": "reader",
-      "added_at": 1616213489
+      "added_at": 1616213489,
+      "is_default": false,
+      "created": 1612054289,
+      "user": {
+        "object": "user",
+        "id": "user-v18lc2KRECdhvo5L4PMNw5pW",
+        "email": "astrid.gonzalez@example.com",
+        "name": "Astrid Gonzalez",
+        "picture": "https://s.gravatar.com/avatar/9d4b408c029c1a8fb15b99149adacb1e?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2805,7 +3160,45 @@ enum EmbeddedData {
       "name": "Mei Farouk",
       "email": "mei.farouk@example.org",
       "role": "reader",
-      "added_at": 1617784415
+      "added_at": 1617784415,
+      "is_default": false,
+      "created": 1615679885,
+      "user": {
+        "object": "user",
+        "id": "user-4JqEj6gNYC7RQWr2jw9ZFtA0",
+        "email": "mei.farouk@example.org",
+        "name": "Mei Farouk",
+        "picture": "https://s.gravatar.com/avatar/d5af08c2d514f4586034ef9d7354c375?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2813,7 +3206,40 @@ enum EmbeddedData {
       "name": "Wei Yilmaz",
       "email": "wei.yilmaz@example.net",
       "role": "reader",
-      "added_at": 1618951065
+      "added_at": 1618951065,
+      "is_default": false,
+      "created": 1614146405,
+      "user": {
+        "object": "user",
+        "id": "user-iCOfSqq1oPn9fgigrO2scUnq",
+        "email": "wei.yilmaz@example.net",
+        "name": "Wei Yilmaz",
+        "picture": "https://s.gravatar.com/avatar/80bf72713016b16bb26814bafe4f6f69?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1632369400,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2821,7 +3247,29 @@ enum EmbeddedData {
       "name": "Elena Zielinski",
       "email": "elena.zielinski@example.com",
       "role": "reader",
-      "added_at": 1620410527
+      "added_at": 1620410527,
+      "is_default": false,
+      "created": 1618637919,
+      "user": {
+        "object": "user",
+        "id": "user-1Mev2uLd3OittyH1yjSPaY6x",
+        "email": "elena.zielinski@example.com",
+        "name": "Elena Zielinski",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1646183079,
+      "technical_level": "intermediate",
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -2829,7 +3277,40 @@ enum EmbeddedData {
       "name": "Mateo Hoang",
       "email": "mateo.hoang@example.org",
       "role": "reader",
-      "added_at": 1621153066
+      "added_at": 1621153066,
+      "is_default": false,
+      "created": 1618277549,
+      "user": {
+        "object": "user",
+        "id": "user-qm5ZwG0zgztawJctxGoPNb1H",
+        "email": "mateo.hoang@example.org",
+        "name": "Mateo Hoang",
+        "picture": "https://s.gravatar.com/avatar/fea0b5c19e4f8b1087c18cf6502ed415?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2837,7 +3318,29 @@ enum EmbeddedData {
       "name": "Chen Thompson",
       "email": "chen.thompson@example.org",
       "role": "reader",
-      "added_at": 1621845277
+      "added_at": 1621845277,
+      "is_default": false,
+      "created": 1619080030,
+      "user": {
+        "object": "user",
+        "id": "user-zrSN26eCUN7AdgjqMAmpotgn",
+        "email": "chen.thompson@example.org",
+        "name": "Chen Thompson",
+        "picture": "https://s.gravatar.com/avatar/3351d4a90ccea846df29ca472cf2a791?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "advanced",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -2845,7 +3348,35 @@ enum EmbeddedData {
       "name": "Kofi Gonzalez",
       "email": "kofi.gonzalez@example.org",
       "role": "reader",
-      "added_at": 1623893410
+      "added_at": 1623893410,
+      "is_default": false,
+      "created": 1619513721,
+      "user": {
+        "object": "user",
+        "id": "user-baZfysgOmXugcfE5IhXpxdcP",
+        "email": "kofi.gonzalez@example.org",
+        "name": "Kofi Gonzalez",
+        "picture": "https://s.gravatar.com/avatar/591f23f1163a84351df07210baa36534?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1642960847,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2853,7 +3384,45 @@ enum EmbeddedData {
       "name": "Daniel Horvat",
       "email": "dhorvat@example.org",
       "role": "reader",
-      "added_at": 1624839497
+      "added_at": 1624839497,
+      "is_default": false,
+      "created": 1621848981,
+      "user": {
+        "object": "user",
+        "id": "user-iHElu3HdU7WggDUFirgiK6f5",
+        "email": "dhorvat@example.org",
+        "name": "Daniel Horvat",
+        "picture": "https://s.gravatar.com/avatar/4bdb16ff925390dd36122570d856a0f3?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1628258012,
+      "technical_level": "advanced",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "owner"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2861,7 +3430,35 @@ enum EmbeddedData {
       "name": "Renée Hansen",
       "email": "renee.hansen@example.org",
       "role": "reader",
-      "added_at": 1626248652
+      "added_at": 1626248652,
+      "is_default": false,
+      "created": 1624535499,
+      "user": {
+        "object": "user",
+        "id": "user-mqPhxftRffrjW057FuZtWCp9",
+        "email": "renee.hansen@example.org",
+        "name": "Renée Hansen",
+        "picture": "https://s.gravatar.com/avatar/0c39e1c530d9fd226dab68a6842a7244?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2869,7 +3466,45 @@ enum EmbeddedData {
       "name": "Luis Yamamoto",
       "email": "luis.yamamoto@example.com",
       "role": "reader",
-      "added_at": 1626806958
+      "added_at": 1626806958,
+      "is_default": false,
+      "created": 1625894351,
+      "user": {
+        "object": "user",
+        "id": "user-cwzHEIeiV5XrT0JhOxfjbZsp",
+        "email": "luis.yamamoto@example.com",
+        "name": "Luis Yamamoto",
+        "picture": "https://s.gravatar.com/avatar/309f6393657e2b6bb811c0c3c5ac625f?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "owner"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2877,7 +3512,40 @@ enum EmbeddedData {
       "name": "Arjun Adeyemi",
       "email": "aadeyemi@example.net",
       "role": "reader",
-      "added_at": 1628531648
+      "added_at": 1628531648,
+      "is_default": false,
+      "created": 1623524153,
+      "user": {
+        "object": "user",
+        "id": "user-vdtqMXZ1zHDA7PbcSZJRas1h",
+        "email": "aadeyemi@example.net",
+        "name": "Arjun Adeyemi",
+        "picture": "https://s.gravatar.com/avatar/0a1c056a89209b3c619fdad0dc4c752d?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2885,23 +3553,117 @@ enum EmbeddedData {
       "name": "Dmitri Lee",
       "email": "dlee@example.com",
       "role": "reader",
-      "added_at": 1630153848
+      "added_at": 1630153848,
+      "is_default": false,
+      "created": 1629543026,
+      "user": {
+        "object": "user",
+        "id": "user-hnnGxgV7iamuKGCKblWI2MmN",
+        "email": "dlee@example.com",
+        "name": "Dmitri Lee",
+        "picture": "https://s.gravatar.com/avatar/027ef5d8bf87e099699de91df4118d36?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1653522855,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-d2fJe8qzBPGQmuHBAIXOV8xt",
-      "name": "Zara Tran",
-      "email": "ztran@example.net",
+      "name": "svc-tran-17",
+      "email": null,
       "role": "reader",
-      "added_at": 1631511432
+      "added_at": 1631511432,
+      "is_default": false,
+      "created": 1628754234,
+      "user": {
+        "object": "user",
+        "id": "user-d2fJe8qzBPGQmuHBAIXOV8xt",
+        "email": null,
+        "name": "svc-tran-17",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": true,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1642162424,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-671JXHbsg23G8TGp3YW05rjy",
-      "name": "Paolo Gupta",
+      "name": null,
       "email": "paolo.gupta@example.org",
       "role": "reader",
-      "added_at": 1632669084
+      "added_at": 1632669084,
+      "is_default": false,
+      "created": 1631452564,
+      "user": {
+        "object": "user",
+        "id": "user-671JXHbsg23G8TGp3YW05rjy",
+        "email": "paolo.gupta@example.org",
+        "name": null,
+        "picture": "https://s.gravatar.com/avatar/a099a353b1e87415d9101bf1c1cb4f19?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1652886817,
+      "technical_level": "intermediate",
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2909,7 +3671,35 @@ enum EmbeddedData {
       "name": "Sakura Ito",
       "email": "sakura.ito@example.org",
       "role": "reader",
-      "added_at": 1633839830
+      "added_at": 1633839830,
+      "is_default": false,
+      "created": 1632065526,
+      "user": {
+        "object": "user",
+        "id": "user-Vdq2JJzWiNt6NfwHMaBwlT88",
+        "email": "sakura.ito@example.org",
+        "name": "Sakura Ito",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1658030930,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2917,7 +3707,35 @@ enum EmbeddedData {
       "name": "Felipe Mensah",
       "email": "fmensah@example.net",
       "role": "reader",
-      "added_at": 1634758748
+      "added_at": 1634758748,
+      "is_default": false,
+      "created": 1633537994,
+      "user": {
+        "object": "user",
+        "id": "user-6x7bCPE5N1P7CETykK9OuXXy",
+        "email": "fmensah@example.net",
+        "name": "Felipe Mensah",
+        "picture": "https://s.gravatar.com/avatar/5e6f3eb562a1a3d5c02394835e88f987?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1651943734,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2925,7 +3743,40 @@ enum EmbeddedData {
       "name": "Sara Çelik",
       "email": "sara.celik@example.org",
       "role": "reader",
-      "added_at": 1636558250
+      "added_at": 1636558250,
+      "is_default": false,
+      "created": 1631436657,
+      "user": {
+        "object": "user",
+        "id": "user-VTyXRF6CeceojUyudrrUa5Nx",
+        "email": "sara.celik@example.org",
+        "name": "Sara Çelik",
+        "picture": "https://s.gravatar.com/avatar/5dde072fb98c860fd591da6192f4dd92?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2933,7 +3784,40 @@ enum EmbeddedData {
       "name": "Keanu Tran",
       "email": "keanu.tran@example.net",
       "role": "reader",
-      "added_at": 1637702177
+      "added_at": 1637702177,
+      "is_default": false,
+      "created": 1633851776,
+      "user": {
+        "object": "user",
+        "id": "user-CRFiGQbdazkxaucbJXrSDHHE",
+        "email": "keanu.tran@example.net",
+        "name": "Keanu Tran",
+        "picture": "https://s.gravatar.com/avatar/2f876382a8f8afe48d1d78270bcaf7c4?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1652225325,
+      "technical_level": "beginner",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2941,7 +3825,45 @@ enum EmbeddedData {
       "name": "Ivan Farouk",
       "email": "ivan.farouk@example.org",
       "role": "reader",
-      "added_at": 1638922893
+      "added_at": 1638922893,
+      "is_default": false,
+      "created": 1634420297,
+      "user": {
+        "object": "user",
+        "id": "user-OzXLzDkFkWyNhr3q6fOIAXsp",
+        "email": "ivan.farouk@example.org",
+        "name": "Ivan Farouk",
+        "picture": "https://s.gravatar.com/avatar/43548bf88c1496aafacd1131a882feff?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2949,7 +3871,35 @@ enum EmbeddedData {
       "name": "Chloé Eze",
       "email": "ceze@example.net",
       "role": "reader",
-      "added_at": 1639536097
+      "added_at": 1639536097,
+      "is_default": false,
+      "created": 1636721220,
+      "user": {
+        "object": "user",
+        "id": "user-vIyQNvHvnqcvNxkgxbK3cdag",
+        "email": "ceze@example.net",
+        "name": "Chloé Eze",
+        "picture": "https://s.gravatar.com/avatar/f7e5bcf456038e8ca309f721864bbb47?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2957,7 +3907,40 @@ enum EmbeddedData {
       "name": "Lars Castillo",
       "email": "lars.castillo@example.com",
       "role": "reader",
-      "added_at": 1640531357
+      "added_at": 1640531357,
+      "is_default": false,
+      "created": 1640036949,
+      "user": {
+        "object": "user",
+        "id": "user-Y6NGFZfsysjssBNwquSsRrRn",
+        "email": "lars.castillo@example.com",
+        "name": "Lars Castillo",
+        "picture": "https://s.gravatar.com/avatar/471b4b0616a693b9b6f3558a96b00f99?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2965,7 +3948,29 @@ enum EmbeddedData {
       "name": "Carlos Johnson",
       "email": "carlos.johnson@example.net",
       "role": "reader",
-      "added_at": 1641934872
+      "added_at": 1641934872,
+      "is_default": false,
+      "created": 1638367777,
+      "user": {
+        "object": "user",
+        "id": "user-iAZ1lbfTHcsiA7gFBthxtSN5",
+        "email": "carlos.johnson@example.net",
+        "name": "Carlos Johnson",
+        "picture": "https://s.gravatar.com/avatar/bdd4bf3c735c050ebeeaa356cf1cb1d8?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -2973,7 +3978,40 @@ enum EmbeddedData {
       "name": "Andrei Fernandes",
       "email": "afernandes@example.net",
       "role": "reader",
-      "added_at": 1643598149
+      "added_at": 1643598149,
+      "is_default": false,
+      "created": 1640758085,
+      "user": {
+        "object": "user",
+        "id": "user-8zgGJoexo3FiCFGaxElI4M9h",
+        "email": "afernandes@example.net",
+        "name": "Andrei Fernandes",
+        "picture": "https://s.gravatar.com/avatar/5f3e71f9a1e57124b5b1aa3d574c0e7d?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1652535888,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2981,7 +4019,40 @@ enum EmbeddedData {
       "name": "Jana da Silva",
       "email": "jana.dasilva@example.org",
       "role": "reader",
-      "added_at": 1644627767
+      "added_at": 1644627767,
+      "is_default": false,
+      "created": 1642713506,
+      "user": {
+        "object": "user",
+        "id": "user-egdTZ39xY17CvgQZR7N25tVe",
+        "email": "jana.dasilva@example.org",
+        "name": "Jana da Silva",
+        "picture": "https://s.gravatar.com/avatar/eeac23e4b208bc7c2525fbc0c9f5ec36?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1662609663,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2989,7 +4060,35 @@ enum EmbeddedData {
       "name": "Sofia Ibrahim",
       "email": "sofia.ibrahim@example.net",
       "role": "reader",
-      "added_at": 1645716238
+      "added_at": 1645716238,
+      "is_default": false,
+      "created": 1641877532,
+      "user": {
+        "object": "user",
+        "id": "user-eVehnhdMmiaojtXIxznj4y1a",
+        "email": "sofia.ibrahim@example.net",
+        "name": "Sofia Ibrahim",
+        "picture": "https://s.gravatar.com/avatar/03bae02abb75aedb54ec93fff5dfeb77?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -2997,7 +4096,29 @@ enum EmbeddedData {
       "name": "Kenji Hoang",
       "email": "khoang@example.net",
       "role": "reader",
-      "added_at": 1646979387
+      "added_at": 1646979387,
+      "is_default": false,
+      "created": 1643754270,
+      "user": {
+        "object": "user",
+        "id": "user-jBYYLQqWiKLomysG2RDzrpVR",
+        "email": "khoang@example.net",
+        "name": "Kenji Hoang",
+        "picture": "https://s.gravatar.com/avatar/e748f5a4918e2e513d0861f7c0c657e7?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3005,15 +4126,81 @@ enum EmbeddedData {
       "name": "Noah Horvat",
       "email": "nhorvat@example.org",
       "role": "reader",
-      "added_at": 1648671062
+      "added_at": 1648671062,
+      "is_default": false,
+      "created": 1644703890,
+      "user": {
+        "object": "user",
+        "id": "user-tvOHyqjVLqa15hB0bgydqXwK",
+        "email": "nhorvat@example.org",
+        "name": "Noah Horvat",
+        "picture": "https://s.gravatar.com/avatar/237ad414c14f312e605c62996c2b1b9a?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1649474466,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-ZRU5559cBF4sCxAHpexZW5UM",
       "name": "Amir Schmidt",
       "email": "amir.schmidt@example.com",
-      "role": "reader",
-      "added_at": 1649104126
+      "role": null,
+      "added_at": 1649104126,
+      "is_default": false,
+      "created": 1648235958,
+      "user": {
+        "object": "user",
+        "id": "user-ZRU5559cBF4sCxAHpexZW5UM",
+        "email": "amir.schmidt@example.com",
+        "name": "Amir Schmidt",
+        "picture": "https://s.gravatar.com/avatar/39ab038e686a5abaec809211bda2971d?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3021,7 +4208,29 @@ enum EmbeddedData {
       "name": "Santiago Williams",
       "email": "santiago.williams@example.net",
       "role": "reader",
-      "added_at": 1650603043
+      "added_at": 1650603043,
+      "is_default": false,
+      "created": 1648964387,
+      "user": {
+        "object": "user",
+        "id": "user-Z0spnu7Wuvz6xeUhCnkNEBKX",
+        "email": "santiago.williams@example.net",
+        "name": "Santiago Williams",
+        "picture": "https://s.gravatar.com/avatar/5b5c2cd9a68ca201020e14dcc41aa392?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1658106128,
+      "technical_level": "intermediate",
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3029,7 +4238,45 @@ enum EmbeddedData {
       "name": "Santiago Haddad",
       "email": "santiago.haddad@example.com",
       "role": "reader",
-      "added_at": 1652322403
+      "added_at": 1652322403,
+      "is_default": false,
+      "created": 1649415335,
+      "user": {
+        "object": "user",
+        "id": "user-xaUqL6eUTUPPogw34Co92xCK",
+        "email": "santiago.haddad@example.com",
+        "name": "Santiago Haddad",
+        "picture": "https://s.gravatar.com/avatar/c46b437e95e04394dbb702c96dcd6fc2?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1673986850,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3037,7 +4284,40 @@ enum EmbeddedData {
       "name": "Gabriel Novak",
       "email": "gabriel.novak@example.com",
       "role": "reader",
-      "added_at": 1653414076
+      "added_at": 1653414076,
+      "is_default": false,
+      "created": 1651160053,
+      "user": {
+        "object": "user",
+        "id": "user-wR9avQZdaXFuImN0UQP5fyVh",
+        "email": "gabriel.novak@example.com",
+        "name": "Gabriel Novak",
+        "picture": "https://s.gravatar.com/avatar/2bd1d9d5aa6e91734b56becbd02ab707?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1667698208,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3045,7 +4325,35 @@ enum EmbeddedData {
       "name": "Owen Suzuki",
       "email": "owen.suzuki@example.org",
       "role": "reader",
-      "added_at": 1653882834
+      "added_at": 1653882834,
+      "is_default": false,
+      "created": 1649837970,
+      "user": {
+        "object": "user",
+        "id": "user-f9mqAhpAUZPFTwIt7uuwoLST",
+        "email": "owen.suzuki@example.org",
+        "name": "Owen Suzuki",
+        "picture": "https://s.gravatar.com/avatar/31d4592f44d27c2a97d149cf5f7c82f5?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1660030129,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3053,7 +4361,29 @@ enum EmbeddedData {
       "name": "Elena Ibrahim",
       "email": "elena.ibrahim@example.com",
       "role": "reader",
-      "added_at": 1655391351
+      "added_at": 1655391351,
+      "is_default": false,
+      "created": 1653000381,
+      "user": {
+        "object": "user",
+        "id": "user-p3KKufXKoBAUaqk0pvRJhD7T",
+        "email": "elena.ibrahim@example.com",
+        "name": "Elena Ibrahim",
+        "picture": "https://s.gravatar.com/avatar/9b36cab8cdd8d0b1af737f79711f057b?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1665249217,
+      "technical_level": "intermediate",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3061,7 +4391,29 @@ enum EmbeddedData {
       "name": "Valentina Vargas",
       "email": "valentina.vargas@example.net",
       "role": "reader",
-      "added_at": 1657449319
+      "added_at": 1657449319,
+      "is_default": false,
+      "created": 1654250025,
+      "user": {
+        "object": "user",
+        "id": "user-Z558uQqC1V6sxzJ0GRzwcFSk",
+        "email": "valentina.vargas@example.net",
+        "name": "Valentina Vargas",
+        "picture": "https://s.gravatar.com/avatar/3124be6747f706c22c6fdbbb1f8b9326?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1660511499,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3069,7 +4421,35 @@ enum EmbeddedData {
       "name": "Elif Haddad",
       "email": "elif.haddad@example.com",
       "role": "reader",
-      "added_at": 1658266295
+      "added_at": 1658266295,
+      "is_default": false,
+      "created": 1658219588,
+      "user": {
+        "object": "user",
+        "id": "user-0N3rR9pLMmqmjKidmOYXad2K",
+        "email": "elif.haddad@example.com",
+        "name": "Elif Haddad",
+        "picture": "https://s.gravatar.com/avatar/b7e00bccdab6c3886d581f5e9fe424f1?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3077,7 +4457,45 @@ enum EmbeddedData {
       "name": "Ayesha Park",
       "email": "ayesha.park@example.net",
       "role": "reader",
-      "added_at": 1659033055
+      "added_at": 1659033055,
+      "is_default": false,
+      "created": 1654297380,
+      "user": {
+        "object": "user",
+        "id": "user-3D27KYrWUvWUMWiETq8N0HzY",
+        "email": "ayesha.park@example.net",
+        "name": "Ayesha Park",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1669750062,
+      "technical_level": "advanced",
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "owner"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3085,7 +4503,35 @@ enum EmbeddedData {
       "name": "Chidi Andersson",
       "email": "chidi.andersson@example.com",
       "role": "reader",
-      "added_at": 1660719469
+      "added_at": 1660719469,
+      "is_default": false,
+      "created": 1657935029,
+      "user": {
+        "object": "user",
+        "id": "user-dtcJFUH5oOryEOWZNsjHzMzh",
+        "email": "chidi.andersson@example.com",
+        "name": "Chidi Andersson",
+        "picture": "https://s.gravatar.com/avatar/5259dd7083190e9dba14abb6beb33ee0?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1667958402,
+      "technical_level": "advanced",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3093,7 +4539,45 @@ enum EmbeddedData {
       "name": "Olivia Gupta",
       "email": "ogupta@example.org",
       "role": "reader",
-      "added_at": 1662260574
+      "added_at": 1662260574,
+      "is_default": false,
+      "created": 1657175362,
+      "user": {
+        "object": "user",
+        "id": "user-7LVazaQQY4ET6XvQGcxlZrAr",
+        "email": "ogupta@example.org",
+        "name": "Olivia Gupta",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1685467555,
+      "technical_level": "beginner",
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "owner"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3101,7 +4585,35 @@ enum EmbeddedData {
       "name": "Daniel Yamamoto",
       "email": "daniel.yamamoto@example.net",
       "role": "reader",
-      "added_at": 1663636305
+      "added_at": 1663636305,
+      "is_default": false,
+      "created": 1663435675,
+      "user": {
+        "object": "user",
+        "id": "user-GoVbI8CDQ8kZNaxrd231kNMg",
+        "email": "daniel.yamamoto@example.net",
+        "name": "Daniel Yamamoto",
+        "picture": "https://s.gravatar.com/avatar/f0fa625ceeb89a3c5ea9a2ee52640bdc?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1681540980,
+      "technical_level": "beginner",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3109,7 +4621,45 @@ enum EmbeddedData {
       "name": "Layla Bakshi",
       "email": "layla.bakshi@example.org",
       "role": "reader",
-      "added_at": 1664666710
+      "added_at": 1664666710,
+      "is_default": false,
+      "created": 1664605967,
+      "user": {
+        "object": "user",
+        "id": "user-hjfUlewMX0EG0YsLQNVLCAAU",
+        "email": "layla.bakshi@example.org",
+        "name": "Layla Bakshi",
+        "picture": "https://s.gravatar.com/avatar/8052f1e82ba77b2fa09c72e87bcbe99a?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1673539162,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3117,7 +4667,40 @@ enum EmbeddedData {
       "name": "Leila Reddy",
       "email": "leila.reddy@example.org",
       "role": "reader",
-      "added_at": 1665983551
+      "added_at": 1665983551,
+      "is_default": false,
+      "created": 1661906171,
+      "user": {
+        "object": "user",
+        "id": "user-o5mveymf4EXd6r0Teq0Fvqfa",
+        "email": "leila.reddy@example.org",
+        "name": "Leila Reddy",
+        "picture": "https://s.gravatar.com/avatar/cdb8bd4a6267aee07114c2ae127b41de?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1683702872,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3125,7 +4708,45 @@ enum EmbeddedData {
       "name": "Fiona Ivanova",
       "email": "fiona.ivanova@example.org",
       "role": "reader",
-      "added_at": 1666784808
+      "added_at": 1666784808,
+      "is_default": false,
+      "created": 1663521675,
+      "user": {
+        "object": "user",
+        "id": "user-mlOF1TFdubdxFp45F23lj4hD",
+        "email": "fiona.ivanova@example.org",
+        "name": "Fiona Ivanova",
+        "picture": "https://s.gravatar.com/avatar/60e8b0c4f1179e363a6b2c85d3aff673?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1692548193,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "owner"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3133,7 +4754,35 @@ enum EmbeddedData {
       "name": "Nadia Rossi",
       "email": "nrossi@example.net",
       "role": "reader",
-      "added_at": 1668019534
+      "added_at": 1668019534,
+      "is_default": false,
+      "created": 1664680524,
+      "user": {
+        "object": "user",
+        "id": "user-284IEyaATzvkeIxOL0pIm2Gy",
+        "email": "nrossi@example.net",
+        "name": "Nadia Rossi",
+        "picture": "https://s.gravatar.com/avatar/250694592a1535f68cd4bbf107849b7c?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "advanced",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3141,7 +4790,35 @@ enum EmbeddedData {
       "name": "Chloé Singh",
       "email": "chloe.singh@example.org",
       "role": "owner",
-      "added_at": 1668919130
+      "added_at": 1668919130,
+      "is_default": false,
+      "created": 1666769300,
+      "user": {
+        "object": "user",
+        "id": "user-x4eqV3FdFfncmcEq2Co8u6zd",
+        "email": "chloe.singh@example.org",
+        "name": "Chloé Singh",
+        "picture": "https://s.gravatar.com/avatar/f118a977fb879838696592299d711cde?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": false,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3149,7 +4826,40 @@ enum EmbeddedData {
       "name": "Astrid Chatterjee",
       "email": "astrid.chatterjee@example.org",
       "role": "reader",
-      "added_at": 1670250966
+      "added_at": 1670250966,
+      "is_default": false,
+      "created": 1668055501,
+      "user": {
+        "object": "user",
+        "id": "user-Thp7dMXbRWitNloo6KflCNwz",
+        "email": "astrid.chatterjee@example.org",
+        "name": "Astrid Chatterjee",
+        "picture": "https://s.gravatar.com/avatar/72647a96b76adef6c9c8b583a597bffd?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3157,7 +4867,29 @@ enum EmbeddedData {
       "name": "Anika Mahlangu",
       "email": "anika.mahlangu@example.net",
       "role": "reader",
-      "added_at": 1672282331
+      "added_at": 1672282331,
+      "is_default": false,
+      "created": 1671179666,
+      "user": {
+        "object": "user",
+        "id": "user-4nRr0NKwlUpNcpfLOsXIoVfZ",
+        "email": "anika.mahlangu@example.net",
+        "name": "Anika Mahlangu",
+        "picture": "https://s.gravatar.com/avatar/9bb25817882e8e32fd3611e0a9dce860?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1680357763,
+      "technical_level": "advanced",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3165,7 +4897,40 @@ enum EmbeddedData {
       "name": "Alejandro da Silva",
       "email": "adasilva@example.com",
       "role": "reader",
-      "added_at": 1672498942
+      "added_at": 1672498942,
+      "is_default": false,
+      "created": 1669856016,
+      "user": {
+        "object": "user",
+        "id": "user-CcY9eCdehfYgZeVa4reEzqc0",
+        "email": "adasilva@example.com",
+        "name": "Alejandro da Silva",
+        "picture": "https://s.gravatar.com/avatar/89656681402f3075480b83c67336c03c?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1680291123,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3173,15 +4938,76 @@ enum EmbeddedData {
       "name": "Gabriel Eze",
       "email": "gabriel.eze@example.com",
       "role": "owner",
-      "added_at": 1674231681
+      "added_at": 1674231681,
+      "is_default": false,
+      "created": 1672290928,
+      "user": {
+        "object": "user",
+        "id": "user-LHC2WCK58FoS2xu0YfP8tOnl",
+        "email": "gabriel.eze@example.com",
+        "name": "Gabriel Eze",
+        "picture": "https://s.gravatar.com/avatar/f0c8733eabd91a9cccd4d2a41e2be1dc?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": false,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1677272517,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-pctPKvxahj04lWxwOZ6EUPdM",
       "name": "Ana Alvarez",
       "email": "ana.alvarez@example.org",
-      "role": "reader",
-      "added_at": 1675929590
+      "role": null,
+      "added_at": 1675929590,
+      "is_default": false,
+      "created": 1673089318,
+      "user": {
+        "object": "user",
+        "id": "user-pctPKvxahj04lWxwOZ6EUPdM",
+        "email": "ana.alvarez@example.org",
+        "name": "Ana Alvarez",
+        "picture": "https://s.gravatar.com/avatar/bef5c111e7c258d5ab617d99ef667348?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3189,7 +5015,45 @@ enum EmbeddedData {
       "name": "Hassan Fernandes",
       "email": "hassan.fernandes@example.com",
       "role": "reader",
-      "added_at": 1676759192
+      "added_at": 1676759192,
+      "is_default": false,
+      "created": 1674639201,
+      "user": {
+        "object": "user",
+        "id": "user-N3Dm3wT0Qi7E7VwqDmYNEllu",
+        "email": "hassan.fernandes@example.com",
+        "name": "Hassan Fernandes",
+        "picture": "https://s.gravatar.com/avatar/aaa5cf49da1c3048b461348ab7e9d93a?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1699413143,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3197,7 +5061,35 @@ enum EmbeddedData {
       "name": "Kofi Thompson",
       "email": "kofi.thompson@example.org",
       "role": "reader",
-      "added_at": 1678444539
+      "added_at": 1678444539,
+      "is_default": false,
+      "created": 1677397382,
+      "user": {
+        "object": "user",
+        "id": "user-Gug0L7jO3NdIOXkqQ7ATmcto",
+        "email": "kofi.thompson@example.org",
+        "name": "Kofi Thompson",
+        "picture": "https://s.gravatar.com/avatar/7671f7cb84a9b8bc1d15f32b9c5ddc9b?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1687617554,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3205,7 +5097,45 @@ enum EmbeddedData {
       "name": "Sebastian Baptiste",
       "email": "sbaptiste@example.org",
       "role": "reader",
-      "added_at": 1679164209
+      "added_at": 1679164209,
+      "is_default": false,
+      "created": 1676867822,
+      "user": {
+        "object": "user",
+        "id": "user-JlrTBPMnA1oXlapwXgKfkSUe",
+        "email": "sbaptiste@example.org",
+        "name": "Sebastian Baptiste",
+        "picture": "https://s.gravatar.com/avatar/c87d88e285227db7e1230640f1244a58?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1696465501,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "owner"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3213,7 +5143,29 @@ enum EmbeddedData {
       "name": "José Dvořák",
       "email": "jdvorak@example.org",
       "role": "reader",
-      "added_at": 1679740513
+      "added_at": 1679740513,
+      "is_default": false,
+      "created": 1677373595,
+      "user": {
+        "object": "user",
+        "id": "user-PkLl2XbFCejojgyqeQm21TId",
+        "email": "jdvorak@example.org",
+        "name": "José Dvořák",
+        "picture": "https://s.gravatar.com/avatar/51b2be3bef2a4919e63ea0ea5019ea7b?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1685367388,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3221,7 +5173,45 @@ enum EmbeddedData {
       "name": "Kai Achterberg",
       "email": "kai.achterberg@example.com",
       "role": "reader",
-      "added_at": 1681166169
+      "added_at": 1681166169,
+      "is_default": false,
+      "created": 1681062611,
+      "user": {
+        "object": "user",
+        "id": "user-5LgZkMLhObZ4Chh8tE3slGdP",
+        "email": "kai.achterberg@example.com",
+        "name": "Kai Achterberg",
+        "picture": "https://s.gravatar.com/avatar/12a719cb7dd55690289d4f5a0c2dfc59?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3229,15 +5219,75 @@ enum EmbeddedData {
       "name": "Jana Zhang",
       "email": "jana.zhang@example.com",
       "role": "reader",
-      "added_at": 1683057833
+      "added_at": 1683057833,
+      "is_default": false,
+      "created": 1681948333,
+      "user": {
+        "object": "user",
+        "id": "user-xtV4gPPjorElTdkKwdUaBPRU",
+        "email": "jana.zhang@example.com",
+        "name": "Jana Zhang",
+        "picture": "https://s.gravatar.com/avatar/30939704f4da266a08ad7c01bc91a043?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1683909975,
+      "technical_level": "intermediate",
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-oDNGFzIDGvmVW1lldzW0w1uW",
-      "name": "Priya Eze",
+      "name": null,
       "email": "priya.eze@example.com",
       "role": "reader",
-      "added_at": 1683861564
+      "added_at": 1683861564,
+      "is_default": false,
+      "created": 1682053470,
+      "user": {
+        "object": "user",
+        "id": "user-oDNGFzIDGvmVW1lldzW0w1uW",
+        "email": "priya.eze@example.com",
+        "name": null,
+        "picture": "https://s.gravatar.com/avatar/b5731ad4b46fc3d00444fd0a7ffe250e?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": "advanced",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3245,7 +5295,29 @@ enum EmbeddedData {
       "name": "Erik Nakamura",
       "email": "erik.nakamura@example.com",
       "role": "reader",
-      "added_at": 1685318479
+      "added_at": 1685318479,
+      "is_default": false,
+      "created": 1684944902,
+      "user": {
+        "object": "user",
+        "id": "user-GQbeP9LrJ5XmxnQJc7IrGcuW",
+        "email": "erik.nakamura@example.com",
+        "name": "Erik Nakamura",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3253,7 +5325,29 @@ enum EmbeddedData {
       "name": "Emeka Zielinski",
       "email": "emeka.zielinski@example.net",
       "role": "reader",
-      "added_at": 1686544498
+      "added_at": 1686544498,
+      "is_default": false,
+      "created": 1681667239,
+      "user": {
+        "object": "user",
+        "id": "user-d1Lck7EwgNxNvnx3R7oWVA3A",
+        "email": "emeka.zielinski@example.net",
+        "name": "Emeka Zielinski",
+        "picture": "https://s.gravatar.com/avatar/e54badd2c49d8c89658a0b05d900f4bd?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": "advanced",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3261,7 +5355,40 @@ enum EmbeddedData {
       "name": "Camila Eriksen",
       "email": "camila.eriksen@example.com",
       "role": "reader",
-      "added_at": 1688128711
+      "added_at": 1688128711,
+      "is_default": false,
+      "created": 1685079805,
+      "user": {
+        "object": "user",
+        "id": "user-6DKpQQxxCjFYNMkIwiHvSMAv",
+        "email": "camila.eriksen@example.com",
+        "name": "Camila Eriksen",
+        "picture": "https://s.gravatar.com/avatar/3452b298c57254abd7c7c8ca9ac4877e?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1689293731,
+      "technical_level": "intermediate",
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3269,7 +5396,29 @@ enum EmbeddedData {
       "name": "Priya Zhang",
       "email": "priya.zhang@example.net",
       "role": "reader",
-      "added_at": 1688940061
+      "added_at": 1688940061,
+      "is_default": false,
+      "created": 1688634910,
+      "user": {
+        "object": "user",
+        "id": "user-Imy00jvpHHReIovMAn0hgDWm",
+        "email": "priya.zhang@example.net",
+        "name": "Priya Zhang",
+        "picture": "https://s.gravatar.com/avatar/6f0632b87a38be6c434999c0323b9b0b?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1702927165,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3277,7 +5426,29 @@ enum EmbeddedData {
       "name": "Fatima Zielinski",
       "email": "fzielinski@example.com",
       "role": "reader",
-      "added_at": 1690592838
+      "added_at": 1690592838,
+      "is_default": false,
+      "created": 1688264179,
+      "user": {
+        "object": "user",
+        "id": "user-m5d9FD9iUGBQY9YK1eOKWEKH",
+        "email": "fzielinski@example.com",
+        "name": "Fatima Zielinski",
+        "picture": "https://s.gravatar.com/avatar/1dce55c1153be855feeb22843d2b78b4?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1696362228,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3285,7 +5456,29 @@ enum EmbeddedData {
       "name": "Zoë Larsen",
       "email": "zlarsen@example.net",
       "role": "reader",
-      "added_at": 1691079367
+      "added_at": 1691079367,
+      "is_default": false,
+      "created": 1690388298,
+      "user": {
+        "object": "user",
+        "id": "user-O0dBV4szhEmPwhZAzb0SmCiT",
+        "email": "zlarsen@example.net",
+        "name": "Zoë Larsen",
+        "picture": "https://s.gravatar.com/avatar/448b0f7a345f68b44485e347bcbff0a0?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3293,7 +5486,45 @@ enum EmbeddedData {
       "name": "Astrid Achterberg",
       "email": "astrid.achterberg@example.com",
       "role": "reader",
-      "added_at": 1692551278
+      "added_at": 1692551278,
+      "is_default": false,
+      "created": 1692246302,
+      "user": {
+        "object": "user",
+        "id": "user-2VkCyeNW2a597DLs5F4xitdg",
+        "email": "astrid.achterberg@example.com",
+        "name": "Astrid Achterberg",
+        "picture": "https://s.gravatar.com/avatar/8b481ee7055785fc85b25906c946ba63?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1714134473,
+      "technical_level": "advanced",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "owner"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3301,7 +5532,35 @@ enum EmbeddedData {
       "name": "José Horvat",
       "email": "jose.horvat@example.com",
       "role": "reader",
-      "added_at": 1693951525
+      "added_at": 1693951525,
+      "is_default": false,
+      "created": 1690197837,
+      "user": {
+        "object": "user",
+        "id": "user-bbIU4CmrMleyLqSykI7TWXY2",
+        "email": "jose.horvat@example.com",
+        "name": "José Horvat",
+        "picture": "https://s.gravatar.com/avatar/099f7a6fa57b16e39684258e45080a5e?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1710185949,
+      "technical_level": "intermediate",
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3309,7 +5568,29 @@ enum EmbeddedData {
       "name": "Santiago Hernández",
       "email": "santiago.hernandez@example.com",
       "role": "owner",
-      "added_at": 1695505318
+      "added_at": 1695505318,
+      "is_default": false,
+      "created": 1695231247,
+      "user": {
+        "object": "user",
+        "id": "user-2FSdC44Txu7QC2LAx5bauKPH",
+        "email": "santiago.hernandez@example.com",
+        "name": "Santiago Hernández",
+        "picture": "https://s.gravatar.com/avatar/1f8e214b82cbe01dea92ca60b1c91bdf?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": false,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3317,7 +5598,45 @@ enum EmbeddedData {
       "name": "Ivan Fischer",
       "email": "ivan.fischer@example.com",
       "role": "reader",
-      "added_at": 1696835576
+      "added_at": 1696835576,
+      "is_default": false,
+      "created": 1693666979,
+      "user": {
+        "object": "user",
+        "id": "user-75HC8lyXLDM27NnDxi3Dr75Q",
+        "email": "ivan.fischer@example.com",
+        "name": "Ivan Fischer",
+        "picture": "https://s.gravatar.com/avatar/f893ea2ddb56543ba980e9c0f3b91cfa?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3325,7 +5644,35 @@ enum EmbeddedData {
       "name": "Gabriel Tran",
       "email": "gtran@example.net",
       "role": "reader",
-      "added_at": 1697125489
+      "added_at": 1697125489,
+      "is_default": false,
+      "created": 1693844170,
+      "user": {
+        "object": "user",
+        "id": "user-PhnNxWYksQi79dltKZmaWK1I",
+        "email": "gtran@example.net",
+        "name": "Gabriel Tran",
+        "picture": "https://s.gravatar.com/avatar/b5102198cb088ebcdbfa64f03fad44b4?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1721163225,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3333,7 +5680,45 @@ enum EmbeddedData {
       "name": "Sebastian Larsen",
       "email": "slarsen@example.net",
       "role": "reader",
-      "added_at": 1698993151
+      "added_at": 1698993151,
+      "is_default": false,
+      "created": 1693883143,
+      "user": {
+        "object": "user",
+        "id": "user-DCfkBTL7cWPDEVla0zV3577i",
+        "email": "slarsen@example.net",
+        "name": "Sebastian Larsen",
+        "picture": "https://s.gravatar.com/avatar/5f23d0541c32f171b9964807a8a0d7fd?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1719252781,
+      "technical_level": "beginner",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3341,7 +5726,29 @@ enum EmbeddedData {
       "name": "Jamal Novak",
       "email": "jnovak@example.org",
       "role": "reader",
-      "added_at": 1700599943
+      "added_at": 1700599943,
+      "is_default": false,
+      "created": 1698548918,
+      "user": {
+        "object": "user",
+        "id": "user-UUATAXIX2ObubBkrNMuuOMSw",
+        "email": "jnovak@example.org",
+        "name": "Jamal Novak",
+        "picture": "https://s.gravatar.com/avatar/723d3cc0de878743df00dc800e59338a?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3349,15 +5756,76 @@ enum EmbeddedData {
       "name": "Kofi Hoang",
       "email": "kofi.hoang@example.com",
       "role": "reader",
-      "added_at": 1700929072
+      "added_at": 1700929072,
+      "is_default": false,
+      "created": 1700033343,
+      "user": {
+        "object": "user",
+        "id": "user-2Y1MRjywrZzE9OizUS4tbxJx",
+        "email": "kofi.hoang@example.com",
+        "name": "Kofi Hoang",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1705969295,
+      "technical_level": null,
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-yuApcvPRXd2H2v6i1Lv8yhZq",
-      "name": "Ana Rossi",
-      "email": "ana.rossi@example.com",
+      "name": "svc-rossi-75",
+      "email": null,
       "role": "reader",
-      "added_at": 1702446011
+      "added_at": 1702446011,
+      "is_default": false,
+      "created": 1698415935,
+      "user": {
+        "object": "user",
+        "id": "user-yuApcvPRXd2H2v6i1Lv8yhZq",
+        "email": null,
+        "name": "svc-rossi-75",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": true,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3365,15 +5833,71 @@ enum EmbeddedData {
       "name": "Rosa Suzuki",
       "email": "rosa.suzuki@example.net",
       "role": "reader",
-      "added_at": 1703467755
+      "added_at": 1703467755,
+      "is_default": false,
+      "created": 1703137219,
+      "user": {
+        "object": "user",
+        "id": "user-XdAuzrNtMVX5vsAUSSBItfUQ",
+        "email": "rosa.suzuki@example.net",
+        "name": "Rosa Suzuki",
+        "picture": "https://s.gravatar.com/avatar/bb01c28c34f399976bc35495f9666a11?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-YWFq9RrWr3pWmBfYMcmIYSE7",
-      "name": "Luis Kaur",
-      "email": "luis.kaur@example.com",
+      "name": "svc-kaur-77",
+      "email": null,
       "role": "reader",
-      "added_at": 1704862921
+      "added_at": 1704862921,
+      "is_default": false,
+      "created": 1703497929,
+      "user": {
+        "object": "user",
+        "id": "user-YWFq9RrWr3pWmBfYMcmIYSE7",
+        "email": null,
+        "name": "svc-kaur-77",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": true,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1705036259,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3381,7 +5905,40 @@ enum EmbeddedData {
       "name": "Grace Nuñez",
       "email": "grace.nunez@example.net",
       "role": "reader",
-      "added_at": 1706038610
+      "added_at": 1706038610,
+      "is_default": false,
+      "created": 1702422517,
+      "user": {
+        "object": "user",
+        "id": "user-enirG83WCXvbA9nWgmew8e9o",
+        "email": "grace.nunez@example.net",
+        "name": "Grace Nuñez",
+        "picture": "https://s.gravatar.com/avatar/5612ab8248b1ad9ebece2169ddc68186?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1716727236,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3389,7 +5946,45 @@ enum EmbeddedData {
       "name": "Olga Sato",
       "email": "olga.sato@example.com",
       "role": "reader",
-      "added_at": 1707568272
+      "added_at": 1707568272,
+      "is_default": false,
+      "created": 1705087753,
+      "user": {
+        "object": "user",
+        "id": "user-YtSYKIkY8xGSCHnnWbV4d4MK",
+        "email": "olga.sato@example.com",
+        "name": "Olga Sato",
+        "picture": "https://s.gravatar.com/avatar/52ee478869d5a35f5bdb666c9022f43b?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "advanced",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3397,7 +5992,35 @@ enum EmbeddedData {
       "name": "Uma Johnson",
       "email": "uma.johnson@example.com",
       "role": "reader",
-      "added_at": 1708805436
+      "added_at": 1708805436,
+      "is_default": false,
+      "created": 1706318389,
+      "user": {
+        "object": "user",
+        "id": "user-xhNMSW9CWE718MrE5Zogsf9l",
+        "email": "uma.johnson@example.com",
+        "name": "Uma Johnson",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1727642055,
+      "technical_level": "advanced",
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3405,7 +6028,29 @@ enum EmbeddedData {
       "name": "Hana Becker",
       "email": "hana.becker@example.com",
       "role": "reader",
-      "added_at": 1709460759
+      "added_at": 1709460759,
+      "is_default": false,
+      "created": 1708771284,
+      "user": {
+        "object": "user",
+        "id": "user-U0McFblfj3CS8SvvCyl2t1i3",
+        "email": "hana.becker@example.com",
+        "name": "Hana Becker",
+        "picture": "https://s.gravatar.com/avatar/95cc4312da0a57f74beb976e4637a139?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1726612947,
+      "technical_level": "advanced",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3413,7 +6058,45 @@ enum EmbeddedData {
       "name": "Abdul Zielinski",
       "email": "abdul.zielinski@example.com",
       "role": "reader",
-      "added_at": 1711231543
+      "added_at": 1711231543,
+      "is_default": false,
+      "created": 1707498402,
+      "user": {
+        "object": "user",
+        "id": "user-ydlDK9NzGOUbfMPH0JrrtrfH",
+        "email": "abdul.zielinski@example.com",
+        "name": "Abdul Zielinski",
+        "picture": "https://s.gravatar.com/avatar/ce1460d9cda90e27de1a2ddf8c4ee7c9?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3421,7 +6104,35 @@ enum EmbeddedData {
       "name": "Kai Østergaard",
       "email": "kai.ostergaard@example.org",
       "role": "owner",
-      "added_at": 1712165616
+      "added_at": 1712165616,
+      "is_default": false,
+      "created": 1709828810,
+      "user": {
+        "object": "user",
+        "id": "user-vVSrYMXhzSL3gm7hRhK9dOpn",
+        "email": "kai.ostergaard@example.org",
+        "name": "Kai Østergaard",
+        "picture": "https://s.gravatar.com/avatar/3470ff25b1677a18475cff8c9f9e98a6?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": true,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3429,7 +6140,35 @@ enum EmbeddedData {
       "name": "Keanu Alvarez",
       "email": "keanu.alvarez@example.net",
       "role": "reader",
-      "added_at": 1713083945
+      "added_at": 1713083945,
+      "is_default": false,
+      "created": 1712076319,
+      "user": {
+        "object": "user",
+        "id": "user-eBiADdXpmCfCi2ASzJ8kpQIX",
+        "email": "keanu.alvarez@example.net",
+        "name": "Keanu Alvarez",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1727707889,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3437,7 +6176,35 @@ enum EmbeddedData {
       "name": "Keanu Reddy",
       "email": "kreddy@example.org",
       "role": "reader",
-      "added_at": 1714833791
+      "added_at": 1714833791,
+      "is_default": false,
+      "created": 1710966928,
+      "user": {
+        "object": "user",
+        "id": "user-f6qPKKSApFumrsvI0w6xOtks",
+        "email": "kreddy@example.org",
+        "name": "Keanu Reddy",
+        "picture": "https://s.gravatar.com/avatar/2cc783fd53a43a7403de30b1c152443f?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3445,7 +6212,29 @@ enum EmbeddedData {
       "name": "Nadia Mahlangu",
       "email": "nadia.mahlangu@example.com",
       "role": "reader",
-      "added_at": 1716674451
+      "added_at": 1716674451,
+      "is_default": false,
+      "created": 1715387018,
+      "user": {
+        "object": "user",
+        "id": "user-EqRSt1f1m1OF7KYCJNFG5hzq",
+        "email": "nadia.mahlangu@example.com",
+        "name": "Nadia Mahlangu",
+        "picture": "https://s.gravatar.com/avatar/a432fc12c7af6b6d3a50fbd602e2474c?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1741764705,
+      "technical_level": "beginner",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3453,7 +6242,35 @@ enum EmbeddedData {
       "name": "Ngozi Gupta",
       "email": "ngozi.gupta@example.org",
       "role": "reader",
-      "added_at": 1717884824
+      "added_at": 1717884824,
+      "is_default": false,
+      "created": 1717020906,
+      "user": {
+        "object": "user",
+        "id": "user-KtVtiiOfXNo9iU3e0fDCdnXX",
+        "email": "ngozi.gupta@example.org",
+        "name": "Ngozi Gupta",
+        "picture": "https://s.gravatar.com/avatar/a350e53367c4a6331f3f0d80a23566a1?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3461,7 +6278,45 @@ enum EmbeddedData {
       "name": "Gabriel Banerjee",
       "email": "gbanerjee@example.com",
       "role": "reader",
-      "added_at": 1718803298
+      "added_at": 1718803298,
+      "is_default": false,
+      "created": 1717502351,
+      "user": {
+        "object": "user",
+        "id": "user-rl0kLCoOKKDsdeK6GFw2HVN4",
+        "email": "gbanerjee@example.com",
+        "name": "Gabriel Banerjee",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1743262031,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3469,7 +6324,35 @@ enum EmbeddedData {
       "name": "Amir Kang",
       "email": "amir.kang@example.org",
       "role": "reader",
-      "added_at": 1719637106
+      "added_at": 1719637106,
+      "is_default": false,
+      "created": 1715894178,
+      "user": {
+        "object": "user",
+        "id": "user-yYM0ZKJUTzrNlTstzDD5Fp3n",
+        "email": "amir.kang@example.org",
+        "name": "Amir Kang",
+        "picture": "https://s.gravatar.com/avatar/2a7ef8d3edadcef4b2e4c5f3ec21c0af?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3477,7 +6360,45 @@ enum EmbeddedData {
       "name": "Rafael Haddad",
       "email": "rhaddad@example.org",
       "role": "reader",
-      "added_at": 1720446487
+      "added_at": 1720446487,
+      "is_default": false,
+      "created": 1716725635,
+      "user": {
+        "object": "user",
+        "id": "user-XVcZ5N66eb8LtxO8dNlMulXj",
+        "email": "rhaddad@example.org",
+        "name": "Rafael Haddad",
+        "picture": "https://s.gravatar.com/avatar/cb9ef95fd7f87efd99a74bc55cd9d394?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3485,7 +6406,35 @@ enum EmbeddedData {
       "name": "Alejandro Yamamoto",
       "email": "ayamamoto@example.net",
       "role": "reader",
-      "added_at": 1722148264
+      "added_at": 1722148264,
+      "is_default": false,
+      "created": 1718758006,
+      "user": {
+        "object": "user",
+        "id": "user-OEKfnWYOenBsJilLKnLVSgKm",
+        "email": "ayamamoto@example.net",
+        "name": "Alejandro Yamamoto",
+        "picture": "https://s.gravatar.com/avatar/9433db6242d553061832be4d7b3dc417?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1740351279,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3493,7 +6442,35 @@ enum EmbeddedData {
       "name": "Liam Lee",
       "email": "liam.lee@example.net",
       "role": "reader",
-      "added_at": 1723891529
+      "added_at": 1723891529,
+      "is_default": false,
+      "created": 1723274944,
+      "user": {
+        "object": "user",
+        "id": "user-QUpWoNeUs2ZSVBV79J2f90YN",
+        "email": "liam.lee@example.net",
+        "name": "Liam Lee",
+        "picture": "https://s.gravatar.com/avatar/73d909de24a5b02393cef8c9cc75d2b7?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1730920859,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3501,7 +6478,35 @@ enum EmbeddedData {
       "name": "Marcus Ahmed",
       "email": "marcus.ahmed@example.net",
       "role": "reader",
-      "added_at": 1724525376
+      "added_at": 1724525376,
+      "is_default": false,
+      "created": 1719779290,
+      "user": {
+        "object": "user",
+        "id": "user-XirhLGauis6IPXF0zalxeggJ",
+        "email": "marcus.ahmed@example.net",
+        "name": "Marcus Ahmed",
+        "picture": "https://s.gravatar.com/avatar/fb410f9f3601e5c8a62691052b42dcdc?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1731127271,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3509,7 +6514,35 @@ enum EmbeddedData {
       "name": "Jamal Johnson",
       "email": "jjohnson@example.com",
       "role": "reader",
-      "added_at": 1725734335
+      "added_at": 1725734335,
+      "is_default": false,
+      "created": 1721343482,
+      "user": {
+        "object": "user",
+        "id": "user-FPp81ATyjeu1hJFtbBSzNjDL",
+        "email": "jjohnson@example.com",
+        "name": "Jamal Johnson",
+        "picture": "https://s.gravatar.com/avatar/56d63b60f3c4a478d2aec4b41d7ea33b?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1737322491,
+      "technical_level": "beginner",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3517,7 +6550,35 @@ enum EmbeddedData {
       "name": "Zainab Johnson",
       "email": "zainab.johnson@example.net",
       "role": "reader",
-      "added_at": 1726835602
+      "added_at": 1726835602,
+      "is_default": false,
+      "created": 1722847897,
+      "user": {
+        "object": "user",
+        "id": "user-C8G6YIQC5D268Ww0fLKGeFNR",
+        "email": "zainab.johnson@example.net",
+        "name": "Zainab Johnson",
+        "picture": "https://s.gravatar.com/avatar/05f61b6cf0463e5a603c935b9779064f?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3525,7 +6586,40 @@ enum EmbeddedData {
       "name": "Nikhil Vargas",
       "email": "nikhil.vargas@example.com",
       "role": "reader",
-      "added_at": 1728609931
+      "added_at": 1728609931,
+      "is_default": false,
+      "created": 1723776859,
+      "user": {
+        "object": "user",
+        "id": "user-0Lsy5RPup9HaFqTpcPC1IKnu",
+        "email": "nikhil.vargas@example.com",
+        "name": "Nikhil Vargas",
+        "picture": "https://s.gravatar.com/avatar/5cfb9a90aa26184db26ede604d88c42e?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1746326416,
+      "technical_level": "beginner",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3533,7 +6627,35 @@ enum EmbeddedData {
       "name": "Fatima Johnson",
       "email": "fatima.johnson@example.com",
       "role": "owner",
-      "added_at": 1729188914
+      "added_at": 1729188914,
+      "is_default": false,
+      "created": 1727292342,
+      "user": {
+        "object": "user",
+        "id": "user-YKQ82DwUwn984Ayx81D5NaYj",
+        "email": "fatima.johnson@example.com",
+        "name": "Fatima Johnson",
+        "picture": "https://s.gravatar.com/avatar/b01de8692487886d114e3c2b2b638b8a?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": true,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3541,7 +6663,45 @@ enum EmbeddedData {
       "name": "Carlos Reddy",
       "email": "carlos.reddy@example.com",
       "role": "reader",
-      "added_at": 1731274600
+      "added_at": 1731274600,
+      "is_default": false,
+      "created": 1730316005,
+      "user": {
+        "object": "user",
+        "id": "user-2KHUM8wP46BukDCZAD5JIsM2",
+        "email": "carlos.reddy@example.com",
+        "name": "Carlos Reddy",
+        "picture": "https://s.gravatar.com/avatar/56fe724206ff43a818ece6636f4f2dc5?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1741777714,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3549,7 +6709,29 @@ enum EmbeddedData {
       "name": "Elif Çelik",
       "email": "elif.celik@example.org",
       "role": "owner",
-      "added_at": 1732246729
+      "added_at": 1732246729,
+      "is_default": false,
+      "created": 1728544795,
+      "user": {
+        "object": "user",
+        "id": "user-yTQUilp4bevwp4TlLNfaLI3p",
+        "email": "elif.celik@example.org",
+        "name": "Elif Çelik",
+        "picture": "https://s.gravatar.com/avatar/7ac06311337248e809a46a76e597f0a1?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": false,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3557,7 +6739,29 @@ enum EmbeddedData {
       "name": "Nikhil García",
       "email": "nikhil.garcia@example.com",
       "role": "reader",
-      "added_at": 1733573862
+      "added_at": 1733573862,
+      "is_default": false,
+      "created": 1729319021,
+      "user": {
+        "object": "user",
+        "id": "user-wAxAYGrWmK3SZ9KDOQAGnj8U",
+        "email": "nikhil.garcia@example.com",
+        "name": "Nikhil García",
+        "picture": "https://s.gravatar.com/avatar/78c687974c4a60c955add526ad45bf6c?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3565,7 +6769,40 @@ enum EmbeddedData {
       "name": "Adaeze Gonzalez",
       "email": "agonzalez@example.net",
       "role": "owner",
-      "added_at": 1735057613
+      "added_at": 1735057613,
+      "is_default": false,
+      "created": 1734666991,
+      "user": {
+        "object": "user",
+        "id": "user-xLAwdwI2ZGHHjOmI73sTkgzH",
+        "email": "agonzalez@example.net",
+        "name": "Adaeze Gonzalez",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": true,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "owner"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3573,7 +6810,35 @@ enum EmbeddedData {
       "name": "Marcus Dubois",
       "email": "marcus.dubois@example.org",
       "role": "reader",
-      "added_at": 1735678600
+      "added_at": 1735678600,
+      "is_default": false,
+      "created": 1732740484,
+      "user": {
+        "object": "user",
+        "id": "user-danUWpdz6NA9LxMmY9LCWiJO",
+        "email": "marcus.dubois@example.org",
+        "name": "Marcus Dubois",
+        "picture": "https://s.gravatar.com/avatar/5274338e5a3df848623dfd260b8fe58d?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3581,7 +6846,45 @@ enum EmbeddedData {
       "name": "Sebastian Popescu",
       "email": "sebastian.popescu@example.net",
       "role": "reader",
-      "added_at": 1737027708
+      "added_at": 1737027708,
+      "is_default": false,
+      "created": 1736626874,
+      "user": {
+        "object": "user",
+        "id": "user-NSbwN1s4vvXWLF3U1ZOZtfDQ",
+        "email": "sebastian.popescu@example.net",
+        "name": "Sebastian Popescu",
+        "picture": "https://s.gravatar.com/avatar/e79acf198fde72eae4ca4f26e0fc89fc?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "owner"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3589,7 +6892,35 @@ enum EmbeddedData {
       "name": "Paolo Das",
       "email": "paolo.das@example.net",
       "role": "reader",
-      "added_at": 1738126554
+      "added_at": 1738126554,
+      "is_default": false,
+      "created": 1734843884,
+      "user": {
+        "object": "user",
+        "id": "user-3soY0sLowsxJwW4lfn2nJwsU",
+        "email": "paolo.das@example.net",
+        "name": "Paolo Das",
+        "picture": "https://s.gravatar.com/avatar/221ea58c8f9304ba98b2b0160f9a3d6f?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "data_scientist",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3597,7 +6928,29 @@ enum EmbeddedData {
       "name": "Ji-woo Li",
       "email": "jli@example.net",
       "role": "reader",
-      "added_at": 1739035113
+      "added_at": 1739035113,
+      "is_default": false,
+      "created": 1736496728,
+      "user": {
+        "object": "user",
+        "id": "user-F7ZvzljyG5QAYzNqdGeFUp1L",
+        "email": "jli@example.net",
+        "name": "Ji-woo Li",
+        "picture": "https://s.gravatar.com/avatar/c51433196ba51a48fad5606a87e10d7e?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1751310262,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3605,7 +6958,35 @@ enum EmbeddedData {
       "name": "Astrid Shah",
       "email": "astrid.shah@example.net",
       "role": "reader",
-      "added_at": 1740399806
+      "added_at": 1740399806,
+      "is_default": false,
+      "created": 1737884455,
+      "user": {
+        "object": "user",
+        "id": "user-cVCjgNiYB8F1LURl1i8iyjXd",
+        "email": "astrid.shah@example.net",
+        "name": "Astrid Shah",
+        "picture": "https://s.gravatar.com/avatar/88bd57f888adee996bcb5fc86e630f71?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1755454786,
+      "technical_level": "intermediate",
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3613,7 +6994,35 @@ enum EmbeddedData {
       "name": "Wei Lopez",
       "email": "wei.lopez@example.com",
       "role": "reader",
-      "added_at": 1741586537
+      "added_at": 1741586537,
+      "is_default": false,
+      "created": 1741131219,
+      "user": {
+        "object": "user",
+        "id": "user-uDNHKBOiWUJ9UIwHVyV6RwqY",
+        "email": "wei.lopez@example.com",
+        "name": "Wei Lopez",
+        "picture": "https://s.gravatar.com/avatar/f1dbd1d051629a25887ccb8b9e197e54?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1751454728,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3621,15 +7030,76 @@ enum EmbeddedData {
       "name": "Xavier Dubois",
       "email": "xdubois@example.com",
       "role": "reader",
-      "added_at": 1743651123
+      "added_at": 1743651123,
+      "is_default": false,
+      "created": 1739186005,
+      "user": {
+        "object": "user",
+        "id": "user-r6k4uk79oFUtd1bHfM4omB39",
+        "email": "xdubois@example.com",
+        "name": "Xavier Dubois",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1761781387,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-bQcMbdjkdbpYCrM6DmDUIf51",
-      "name": "Diego Alvarez",
-      "email": "diego.alvarez@example.org",
+      "name": "svc-alvarez-109",
+      "email": null,
       "role": "reader",
-      "added_at": 1744920878
+      "added_at": 1744920878,
+      "is_default": false,
+      "created": 1742334012,
+      "user": {
+        "object": "user",
+        "id": "user-bQcMbdjkdbpYCrM6DmDUIf51",
+        "email": null,
+        "name": "svc-alvarez-109",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": true,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1751203029,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3637,7 +7107,35 @@ enum EmbeddedData {
       "name": "Chidi Dvořák",
       "email": "chidi.dvorak@example.com",
       "role": "owner",
-      "added_at": 1746242393
+      "added_at": 1746242393,
+      "is_default": false,
+      "created": 1744097652,
+      "user": {
+        "object": "user",
+        "id": "user-PUoPA4UrkqauaqnxuiwL7lAY",
+        "email": "chidi.dvorak@example.com",
+        "name": "Chidi Dvořák",
+        "picture": "https://s.gravatar.com/avatar/ba46c2371c4a0b47d8077e749b716910?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": true,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": "intermediate",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3645,7 +7143,35 @@ enum EmbeddedData {
       "name": "Aiko Ivanova",
       "email": "aiko.ivanova@example.com",
       "role": "reader",
-      "added_at": 1746879005
+      "added_at": 1746879005,
+      "is_default": false,
+      "created": 1745993780,
+      "user": {
+        "object": "user",
+        "id": "user-YFVrqgplFYowEy85VgI4woCY",
+        "email": "aiko.ivanova@example.com",
+        "name": "Aiko Ivanova",
+        "picture": "https://s.gravatar.com/avatar/892a0e566b647156b7dac0972854aa76?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3653,7 +7179,40 @@ enum EmbeddedData {
       "name": "Hannah Gupta",
       "email": "hgupta@example.com",
       "role": "reader",
-      "added_at": 1748495628
+      "added_at": 1748495628,
+      "is_default": false,
+      "created": 1747555865,
+      "user": {
+        "object": "user",
+        "id": "user-WiW7CbjTabDI2cCvHoLoyssb",
+        "email": "hgupta@example.com",
+        "name": "Hannah Gupta",
+        "picture": "https://s.gravatar.com/avatar/c446eaf89d20bad91dda82e1bcc98a20?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "advanced",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_bH6rE2kWs9XyU4fMa7CqN1Zt",
+            "name": "Internal Tools",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3661,7 +7220,35 @@ enum EmbeddedData {
       "name": "Adaeze Kamau",
       "email": "adaeze.kamau@example.com",
       "role": "reader",
-      "added_at": 1749715253
+      "added_at": 1749715253,
+      "is_default": false,
+      "created": 1746629286,
+      "user": {
+        "object": "user",
+        "id": "user-sOlxguzyo4w0xfrguiIBT9K8",
+        "email": "adaeze.kamau@example.com",
+        "name": "Adaeze Kamau",
+        "picture": "https://s.gravatar.com/avatar/c7927bf7756c8daf56f6458ab95550c4?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3669,7 +7256,40 @@ enum EmbeddedData {
       "name": "Arjun Murphy",
       "email": "arjun.murphy@example.net",
       "role": "reader",
-      "added_at": 1750461057
+      "added_at": 1750461057,
+      "is_default": false,
+      "created": 1745687872,
+      "user": {
+        "object": "user",
+        "id": "user-2ktukZfZ0IAz9TkMTezRVSiZ",
+        "email": "arjun.murphy@example.net",
+        "name": "Arjun Murphy",
+        "picture": "https://s.gravatar.com/avatar/74cdc2ab2c31eaaeb2111c15db6ea527?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          },
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3677,7 +7297,35 @@ enum EmbeddedData {
       "name": "Fiona Ibrahim",
       "email": "fiona.ibrahim@example.net",
       "role": "reader",
-      "added_at": 1752428635
+      "added_at": 1752428635,
+      "is_default": false,
+      "created": 1751765918,
+      "user": {
+        "object": "user",
+        "id": "user-z3kMoJQi7pTonpbdYbbclFpk",
+        "email": "fiona.ibrahim@example.net",
+        "name": "Fiona Ibrahim",
+        "picture": "https://s.gravatar.com/avatar/98303e3ba9a87b3353caabf3ea06eba3?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1759977833,
+      "technical_level": "beginner",
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3685,15 +7333,76 @@ enum EmbeddedData {
       "name": "Maya Wang",
       "email": "mwang@example.net",
       "role": "reader",
-      "added_at": 1753288494
+      "added_at": 1753288494,
+      "is_default": false,
+      "created": 1750701191,
+      "user": {
+        "object": "user",
+        "id": "user-4FZqpBRDqj3eCVX3ofU5yysw",
+        "email": "mwang@example.net",
+        "name": "Maya Wang",
+        "picture": "https://s.gravatar.com/avatar/e526842d406bc1e4dcdcfc5386fcb0e7?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
       "id": "user-XFGsHxwxRLy9JMn68tvIH6EN",
-      "name": "Bilal Dvořák",
-      "email": "bilal.dvorak@example.org",
+      "name": "svc-dvorak-117",
+      "email": null,
       "role": "reader",
-      "added_at": 1753734010
+      "added_at": 1753734010,
+      "is_default": false,
+      "created": 1752686531,
+      "user": {
+        "object": "user",
+        "id": "user-XFGsHxwxRLy9JMn68tvIH6EN",
+        "email": null,
+        "name": "svc-dvorak-117",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": true,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1770986131,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3701,7 +7410,40 @@ enum EmbeddedData {
       "name": "Zara Yamamoto",
       "email": "zyamamoto@example.com",
       "role": "reader",
-      "added_at": 1755699851
+      "added_at": 1755699851,
+      "is_default": false,
+      "created": 1751031446,
+      "user": {
+        "object": "user",
+        "id": "user-gB8jK9F17iDjwczyo4NN3xDN",
+        "email": "zyamamoto@example.com",
+        "name": "Zara Yamamoto",
+        "picture": "https://s.gravatar.com/avatar/8f7838fe529932de32c4c7aa5f84f465?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1757993277,
+      "technical_level": "beginner",
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3709,15 +7451,65 @@ enum EmbeddedData {
       "name": "Chloé Shah",
       "email": "chloe.shah@example.net",
       "role": "reader",
-      "added_at": 1757298767
+      "added_at": 1757298767,
+      "is_default": false,
+      "created": 1754668427,
+      "user": {
+        "object": "user",
+        "id": "user-rTmSzE0OEQ8QtO0n0liZ8lb7",
+        "email": "chloe.shah@example.net",
+        "name": "Chloé Shah",
+        "picture": "https://s.gravatar.com/avatar/767ebd67b817d0aa2d90be34481860e6?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1768857834,
+      "technical_level": null,
+      "developer_persona": "builder",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
       "id": "user-ivNvgm4wI1SLk4OBroDArdKF",
-      "name": "Sara Ortiz",
-      "email": "sortiz@example.net",
+      "name": "svc-ortiz-120",
+      "email": null,
       "role": "reader",
-      "added_at": 1758567664
+      "added_at": 1758567664,
+      "is_default": false,
+      "created": 1758427479,
+      "user": {
+        "object": "user",
+        "id": "user-ivNvgm4wI1SLk4OBroDArdKF",
+        "email": null,
+        "name": "svc-ortiz-120",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": true,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1758824799,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3725,7 +7517,35 @@ enum EmbeddedData {
       "name": "Fatima Thompson",
       "email": "fthompson@example.net",
       "role": "reader",
-      "added_at": 1759101796
+      "added_at": 1759101796,
+      "is_default": false,
+      "created": 1754633474,
+      "user": {
+        "object": "user",
+        "id": "user-tpR6VsuR6fcPNtqevpiQNeOS",
+        "email": "fthompson@example.net",
+        "name": "Fatima Thompson",
+        "picture": "https://s.gravatar.com/avatar/62d983090cefbe68b8d7024f41715357?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3733,7 +7553,29 @@ enum EmbeddedData {
       "name": "Astrid Eriksen",
       "email": "aeriksen@example.org",
       "role": "reader",
-      "added_at": 1759849230
+      "added_at": 1759849230,
+      "is_default": false,
+      "created": 1758939893,
+      "user": {
+        "object": "user",
+        "id": "user-E7qYxucyTxmVIkXWO2v76E5N",
+        "email": "aeriksen@example.org",
+        "name": "Astrid Eriksen",
+        "picture": "https://s.gravatar.com/avatar/ff5e41538ef085ce0b51d15434305a78?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": 1774892115,
+      "technical_level": null,
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": []
+      }
     },
     {
       "object": "organization.user",
@@ -3741,7 +7583,35 @@ enum EmbeddedData {
       "name": "Camila Vargas",
       "email": "camila.vargas@example.org",
       "role": "reader",
-      "added_at": 1761608683
+      "added_at": 1761608683,
+      "is_default": false,
+      "created": 1760793620,
+      "user": {
+        "object": "user",
+        "id": "user-Se1U7adYCoGbNyrgy70lcQV4",
+        "email": "camila.vargas@example.org",
+        "name": "Camila Vargas",
+        "picture": null,
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": true,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "owner"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3749,7 +7619,35 @@ enum EmbeddedData {
       "name": "Chloé Banerjee",
       "email": "chloe.banerjee@example.com",
       "role": "reader",
-      "added_at": 1762799715
+      "added_at": 1762799715,
+      "is_default": false,
+      "created": 1759371587,
+      "user": {
+        "object": "user",
+        "id": "user-aAFedoiufJ8xqiBUqwylYoz4",
+        "email": "chloe.banerjee@example.com",
+        "name": "Chloé Banerjee",
+        "picture": "https://s.gravatar.com/avatar/b46ba41206b6de6be4214c8591788cbb?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": null,
+      "developer_persona": null,
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3757,7 +7655,45 @@ enum EmbeddedData {
       "name": "Tariq Kowalski",
       "email": "tkowalski@example.org",
       "role": "reader",
-      "added_at": 1764234579
+      "added_at": 1764234579,
+      "is_default": false,
+      "created": 1761940489,
+      "user": {
+        "object": "user",
+        "id": "user-fC81KN73fSBKtM3BrCuPa0rx",
+        "email": "tkowalski@example.org",
+        "name": "Tariq Kowalski",
+        "picture": "https://s.gravatar.com/avatar/d66d00bca2bbc95bd19620328a593687?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": null,
+      "technical_level": "beginner",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          },
+          {
+            "id": "proj_T3wPz9NcQ1jGv5Ys8KbH0dLm",
+            "name": "Data Platform",
+            "role": "member"
+          },
+          {
+            "id": "proj_Xa4LmC7oD2hKy8TqB0vFe6Rn",
+            "name": "Search Relevance",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3765,7 +7701,35 @@ enum EmbeddedData {
       "name": "Hana Van der Berg",
       "email": "hana.vanderberg@example.org",
       "role": "reader",
-      "added_at": 1765352244
+      "added_at": 1765352244,
+      "is_default": false,
+      "created": 1761675501,
+      "user": {
+        "object": "user",
+        "id": "user-BR9WNRFJX4ZVLCPIGipke4jM",
+        "email": "hana.vanderberg@example.org",
+        "name": "Hana Van der Berg",
+        "picture": "https://s.gravatar.com/avatar/3fa49ec3655a7956ea6c8a2540c1cacf?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1778412644,
+      "technical_level": "advanced",
+      "developer_persona": "researcher",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "member"
+          }
+        ]
+      }
     },
     {
       "object": "organization.user",
@@ -3773,7 +7737,40 @@ enum EmbeddedData {
       "name": "Ines Becker",
       "email": "ines.becker@example.net",
       "role": "reader",
-      "added_at": 1767112632
+      "added_at": 1767112632,
+      "is_default": false,
+      "created": 1764828025,
+      "user": {
+        "object": "user",
+        "id": "user-ExZmL0ls5cWx76Ll1QZWYOYK",
+        "email": "ines.becker@example.net",
+        "name": "Ines Becker",
+        "picture": "https://s.gravatar.com/avatar/4db642fba2eec403f24d763bc79a4c86?s=480&r=pg&d=identicon",
+        "enabled": true,
+        "banned": false,
+        "banned_at": null
+      },
+      "is_service_account": false,
+      "is_scale_tier_authorized_purchaser": null,
+      "is_scim_managed": false,
+      "api_key_last_used_at": 1772961856,
+      "technical_level": "beginner",
+      "developer_persona": "product_manager",
+      "projects": {
+        "object": "list",
+        "data": [
+          {
+            "id": "proj_9fGtY3uVn6QeZr1AkP5sJw2B",
+            "name": "Support Assistant",
+            "role": "owner"
+          },
+          {
+            "id": "proj_Kq8s2XbN4vTzL0pWcR7yHd3M",
+            "name": "Default project",
+            "role": "member"
+          }
+        ]
+      }
     }
   ]
 }
@@ -12554,9 +16551,9 @@ enum EmbeddedData {
 {
   "openapi": "3.1.0",
   "info": {
-    "title": "OpenAI API - Administration: List organization users",
+    "title": "OpenAI API - Administration: organization users and their role assignments",
     "version": "2.3.0",
-    "description": "Excerpt for the understudy emulator: GET /v1/organization/users only. Written from vendor-docs/openai-list-organization-users.md (the docs win) and vendor-notes/openai.md. Anything not in the docs carries x-understudy."
+    "description": "Excerpt for the understudy emulator: the users resource (list, retrieve, modify, delete) and the user role-assignment sub-resource. Schemas, parameters and summaries are openai/openai-openapi 2.3.0 (f85dbe2) verbatim; error responses and anything else the emulator adds carry x-understudy."
   },
   "servers": [
     {
@@ -12870,6 +16867,13 @@ enum EmbeddedData {
             "headers": {
               "x-request-id": {
                 "$ref": "#/components/headers/XRequestId"
+              },
+              "Retry-After": {
+                "description": "The minimum number of seconds to wait before retrying. This header is returned when the server has computed a retry delay and may be omitted for 429 responses that require user action.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
               }
             },
             "content": {
@@ -12918,7 +16922,2988 @@ enum EmbeddedData {
                   }
                 }
               }
+            },
+            "x-understudy": "added: spec 2.3.0 declares no 429 on the users operations (only on the role-assignment ones); the emulator's rate limiter is uniform and sends Retry-After everywhere."
+          },
+          "500": {
+            "description": "Server error.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "server_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "null"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "The server had an error while processing your request. Sorry about that!",
+                    "type": "server_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
             }
+          },
+          "502": {
+            "description": "Bad gateway (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_bad_gateway"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 502
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 502,
+                    "message": "Bad gateway.",
+                    "param": null,
+                    "type": "cf_bad_gateway"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Service unavailable (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_service_unavailable"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 503
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 503,
+                    "message": "Service Unavailable.",
+                    "param": null,
+                    "type": "cf_service_unavailable"
+                  }
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway timeout (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_gateway_timeout"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 504
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 504,
+                    "message": "Gateway timeout.",
+                    "param": null,
+                    "type": "cf_gateway_timeout"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/organization/users/{user_id}": {
+      "get": {
+        "security": [
+          {
+            "AdminApiKeyAuth": []
+          }
+        ],
+        "summary": "Retrieves a user by their identifier.",
+        "operationId": "retrieve-user",
+        "tags": [
+          "Users"
+        ],
+        "parameters": [
+          {
+            "name": "user_id",
+            "in": "path",
+            "description": "The ID of the user.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "User retrieved successfully.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/User"
+                }
+              }
+            },
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            }
+          },
+          "401": {
+            "description": "Missing API key, wrong scheme or unknown key.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "invalid_request_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "enum": [
+                            "invalid_api_key",
+                            null
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Incorrect API key provided: sk-admin************************0000. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "invalid_api_key"
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Valid key without the admin scope (e.g. a project key): every operation, reads included.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "You have insufficient permissions for this operation. Missing scopes: api.management.read. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "404": {
+            "description": "No user with this id (or an injected 404).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "No user found with id 'user-doesnotexist'.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "429": {
+            "description": "Rate limit reached.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              },
+              "Retry-After": {
+                "description": "The minimum number of seconds to wait before retrying. This header is returned when the server has computed a retry delay and may be omitted for 429 responses that require user action.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "requests"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "string",
+                          "const": "rate_limit_exceeded"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Rate limit reached for requests in organization org-UnderstudyTestOrg0000001 on requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in 1s. Visit https://platform.openai.com/account/rate-limits to learn more.",
+                    "type": "requests",
+                    "param": null,
+                    "code": "rate_limit_exceeded"
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: spec 2.3.0 declares no 429 on the users operations (only on the role-assignment ones); the emulator's rate limiter is uniform and sends Retry-After everywhere."
+          },
+          "500": {
+            "description": "Server error.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "server_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "null"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "The server had an error while processing your request. Sorry about that!",
+                    "type": "server_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Bad gateway (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_bad_gateway"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 502
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 502,
+                    "message": "Bad gateway.",
+                    "param": null,
+                    "type": "cf_bad_gateway"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Service unavailable (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_service_unavailable"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 503
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 503,
+                    "message": "Service Unavailable.",
+                    "param": null,
+                    "type": "cf_service_unavailable"
+                  }
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway timeout (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_gateway_timeout"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 504
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 504,
+                    "message": "Gateway timeout.",
+                    "param": null,
+                    "type": "cf_gateway_timeout"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "security": [
+          {
+            "AdminApiKeyAuth": []
+          }
+        ],
+        "summary": "Modifies a user's role in the organization.",
+        "operationId": "modify-user",
+        "tags": [
+          "Users"
+        ],
+        "parameters": [
+          {
+            "name": "user_id",
+            "in": "path",
+            "description": "The ID of the user.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "description": "The new user role to modify. This must be one of `owner` or `member`.",
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/UserRoleUpdateRequest"
+              }
+            }
+          },
+          "x-understudy": "added: only supplied keys change; an empty body counts as {}; unknown keys are ignored. `role` accepts owner, reader and member (stored as reader); null role/role_id leave them as they are; null technical_level/developer_persona clear them. A `role_id` of a predefined Owner/Reader role sets `role`; a custom one is assigned."
+        },
+        "responses": {
+          "200": {
+            "description": "User role updated successfully.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/User"
+                }
+              }
+            },
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            }
+          },
+          "400": {
+            "description": "Invalid body: not JSON, not an object, a wrong type, an unsupported `role`, a `role_id` not in the catalog, or the last owner would be demoted.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "Invalid value: 'admin'. Supported values are: 'owner' and 'reader'.",
+                    "type": "invalid_request_error",
+                    "param": "role",
+                    "code": "invalid_value"
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "401": {
+            "description": "Missing API key, wrong scheme or unknown key.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "invalid_request_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "enum": [
+                            "invalid_api_key",
+                            null
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Incorrect API key provided: sk-admin************************0000. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "invalid_api_key"
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Valid key without the admin scope (e.g. a project key): every operation, reads included.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "You have insufficient permissions for this operation. Missing scopes: api.management.write. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "404": {
+            "description": "No user with this id (or an injected 404).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "No user found with id 'user-doesnotexist'.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "429": {
+            "description": "Rate limit reached.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              },
+              "Retry-After": {
+                "description": "The minimum number of seconds to wait before retrying. This header is returned when the server has computed a retry delay and may be omitted for 429 responses that require user action.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "requests"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "string",
+                          "const": "rate_limit_exceeded"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Rate limit reached for requests in organization org-UnderstudyTestOrg0000001 on requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in 1s. Visit https://platform.openai.com/account/rate-limits to learn more.",
+                    "type": "requests",
+                    "param": null,
+                    "code": "rate_limit_exceeded"
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: spec 2.3.0 declares no 429 on the users operations (only on the role-assignment ones); the emulator's rate limiter is uniform and sends Retry-After everywhere."
+          },
+          "500": {
+            "description": "Server error.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "server_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "null"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "The server had an error while processing your request. Sorry about that!",
+                    "type": "server_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Bad gateway (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_bad_gateway"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 502
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 502,
+                    "message": "Bad gateway.",
+                    "param": null,
+                    "type": "cf_bad_gateway"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Service unavailable (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_service_unavailable"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 503
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 503,
+                    "message": "Service Unavailable.",
+                    "param": null,
+                    "type": "cf_service_unavailable"
+                  }
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway timeout (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_gateway_timeout"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 504
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 504,
+                    "message": "Gateway timeout.",
+                    "param": null,
+                    "type": "cf_gateway_timeout"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "delete": {
+        "security": [
+          {
+            "AdminApiKeyAuth": []
+          }
+        ],
+        "summary": "Deletes a user from the organization.",
+        "operationId": "delete-user",
+        "tags": [
+          "Users"
+        ],
+        "parameters": [
+          {
+            "name": "user_id",
+            "in": "path",
+            "description": "The ID of the user.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "User deleted successfully.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UserDeleteResponse"
+                }
+              }
+            },
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            }
+          },
+          "400": {
+            "description": "The last owner of the organization cannot be deleted.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "An organization must have at least one owner. Promote another user to owner first.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "401": {
+            "description": "Missing API key, wrong scheme or unknown key.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "invalid_request_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "enum": [
+                            "invalid_api_key",
+                            null
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Incorrect API key provided: sk-admin************************0000. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "invalid_api_key"
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Valid key without the admin scope (e.g. a project key): every operation, reads included.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "You have insufficient permissions for this operation. Missing scopes: api.management.write. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "404": {
+            "description": "No user with this id (or an injected 404).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "No user found with id 'user-doesnotexist'.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "429": {
+            "description": "Rate limit reached.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              },
+              "Retry-After": {
+                "description": "The minimum number of seconds to wait before retrying. This header is returned when the server has computed a retry delay and may be omitted for 429 responses that require user action.",
+                "schema": {
+                  "type": "integer",
+                  "minimum": 1
+                }
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "requests"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "string",
+                          "const": "rate_limit_exceeded"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Rate limit reached for requests in organization org-UnderstudyTestOrg0000001 on requests per min (RPM): Limit 60, Used 60, Requested 1. Please try again in 1s. Visit https://platform.openai.com/account/rate-limits to learn more.",
+                    "type": "requests",
+                    "param": null,
+                    "code": "rate_limit_exceeded"
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: spec 2.3.0 declares no 429 on the users operations (only on the role-assignment ones); the emulator's rate limiter is uniform and sends Retry-After everywhere."
+          },
+          "500": {
+            "description": "Server error.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "server_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "null"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "The server had an error while processing your request. Sorry about that!",
+                    "type": "server_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Bad gateway (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_bad_gateway"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 502
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 502,
+                    "message": "Bad gateway.",
+                    "param": null,
+                    "type": "cf_bad_gateway"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Service unavailable (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_service_unavailable"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 503
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 503,
+                    "message": "Service Unavailable.",
+                    "param": null,
+                    "type": "cf_service_unavailable"
+                  }
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway timeout (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_gateway_timeout"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 504
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 504,
+                    "message": "Gateway timeout.",
+                    "param": null,
+                    "type": "cf_gateway_timeout"
+                  }
+                }
+              }
+            }
+          }
+        },
+        "x-understudy": "added: the user's role assignments are removed with the user."
+      }
+    },
+    "/v1/organization/users/{user_id}/roles": {
+      "get": {
+        "security": [
+          {
+            "AdminApiKeyAuth": []
+          }
+        ],
+        "summary": "Lists the organization roles assigned to a user within the organization.",
+        "operationId": "list-user-role-assignments",
+        "tags": [
+          "User organization role assignments"
+        ],
+        "parameters": [
+          {
+            "name": "user_id",
+            "in": "path",
+            "description": "The ID of the user to inspect.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "limit",
+            "in": "query",
+            "description": "A limit on the number of organization role assignments to return.",
+            "required": false,
+            "schema": {
+              "type": "integer",
+              "minimum": 0,
+              "maximum": 1000
+            },
+            "x-understudy": "added: 0 or absent means 1000 (the default the sibling GET /organization/roles documents)."
+          },
+          {
+            "name": "after",
+            "in": "query",
+            "description": "Cursor for pagination. Provide the value from the previous response's `next` field to continue listing organization roles.",
+            "required": false,
+            "schema": {
+              "type": "string"
+            },
+            "x-understudy": "added: `next` is the id of the last role on the page; an id never assigned to the user is a 400."
+          },
+          {
+            "name": "order",
+            "in": "query",
+            "description": "Sort order for the returned organization roles.",
+            "required": false,
+            "schema": {
+              "type": "string",
+              "enum": [
+                "asc",
+                "desc"
+              ]
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "User organization role assignments listed successfully.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/RoleListResource"
+                }
+              }
+            },
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            }
+          },
+          "400": {
+            "description": "Invalid query parameter (`limit` outside 0..1000 or not an integer, `order` not asc/desc, unknown `after`).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "Invalid 'limit': integer above maximum value. Expected a value <= 1000, but got 1001 instead.",
+                    "type": "invalid_request_error",
+                    "param": "limit",
+                    "code": "integer_above_max_value"
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "401": {
+            "description": "Missing API key, wrong scheme or unknown key.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "invalid_request_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "enum": [
+                            "invalid_api_key",
+                            null
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Incorrect API key provided: sk-admin************************0000. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "invalid_api_key"
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Valid key without the admin scope (e.g. a project key): every operation, reads included.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "You have insufficient permissions for this operation. Missing scopes: api.management.read. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "404": {
+            "description": "No user with this id (or an injected 404).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "No user found with id 'user-doesnotexist'.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "description": "Server error.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "server_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "null"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "The server had an error while processing your request. Sorry about that!",
+                    "type": "server_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Bad gateway (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_bad_gateway"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 502
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 502,
+                    "message": "Bad gateway.",
+                    "param": null,
+                    "type": "cf_bad_gateway"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Service unavailable (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_service_unavailable"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 503
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 503,
+                    "message": "Service Unavailable.",
+                    "param": null,
+                    "type": "cf_service_unavailable"
+                  }
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway timeout (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_gateway_timeout"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 504
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 504,
+                    "message": "Gateway timeout.",
+                    "param": null,
+                    "type": "cf_gateway_timeout"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "post": {
+        "security": [
+          {
+            "AdminApiKeyAuth": []
+          }
+        ],
+        "summary": "Assigns an organization role to a user within the organization.",
+        "operationId": "assign-user-role",
+        "tags": [
+          "User organization role assignments"
+        ],
+        "parameters": [
+          {
+            "name": "user_id",
+            "in": "path",
+            "description": "The ID of the user that should receive the organization role.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "requestBody": {
+          "description": "Identifies the organization role to assign to the user.",
+          "required": true,
+          "content": {
+            "application/json": {
+              "schema": {
+                "$ref": "#/components/schemas/PublicAssignOrganizationGroupRoleBody"
+              }
+            }
+          }
+        },
+        "responses": {
+          "200": {
+            "description": "Organization role assigned to the user successfully.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/UserRoleAssignment"
+                }
+              }
+            },
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            }
+          },
+          "400": {
+            "description": "Invalid body (missing or non-string `role_id`, a `role_id` not in the catalog), or the last owner would be demoted.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "Missing required parameter: 'role_id'.",
+                    "type": "invalid_request_error",
+                    "param": "role_id",
+                    "code": "missing_required_parameter"
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "401": {
+            "description": "Missing API key, wrong scheme or unknown key.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "invalid_request_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "enum": [
+                            "invalid_api_key",
+                            null
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Incorrect API key provided: sk-admin************************0000. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "invalid_api_key"
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Valid key without the admin scope (e.g. a project key): every operation, reads included.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "You have insufficient permissions for this operation. Missing scopes: api.management.write. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "404": {
+            "description": "No user with this id (or an injected 404).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "No user found with id 'user-doesnotexist'.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "description": "Server error.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "server_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "null"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "The server had an error while processing your request. Sorry about that!",
+                    "type": "server_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Bad gateway (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_bad_gateway"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 502
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 502,
+                    "message": "Bad gateway.",
+                    "param": null,
+                    "type": "cf_bad_gateway"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Service unavailable (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_service_unavailable"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 503
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 503,
+                    "message": "Service Unavailable.",
+                    "param": null,
+                    "type": "cf_service_unavailable"
+                  }
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway timeout (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_gateway_timeout"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 504
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 504,
+                    "message": "Gateway timeout.",
+                    "param": null,
+                    "type": "cf_gateway_timeout"
+                  }
+                }
+              }
+            }
+          }
+        }
+      }
+    },
+    "/v1/organization/users/{user_id}/roles/{role_id}": {
+      "get": {
+        "security": [
+          {
+            "AdminApiKeyAuth": []
+          }
+        ],
+        "summary": "Retrieves an organization role assigned to a user.",
+        "operationId": "retrieve-user-role",
+        "tags": [
+          "User organization role assignments"
+        ],
+        "parameters": [
+          {
+            "name": "user_id",
+            "in": "path",
+            "description": "The ID of the user to inspect.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "role_id",
+            "in": "path",
+            "description": "The ID of the organization role to retrieve for the user.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Organization role retrieved for the user successfully.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/AssignedRoleDetails"
+                }
+              }
+            },
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            }
+          },
+          "401": {
+            "description": "Missing API key, wrong scheme or unknown key.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "invalid_request_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "enum": [
+                            "invalid_api_key",
+                            null
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Incorrect API key provided: sk-admin************************0000. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "invalid_api_key"
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Valid key without the admin scope (e.g. a project key): every operation, reads included.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "You have insufficient permissions for this operation. Missing scopes: api.management.read. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "404": {
+            "description": "No user with this id, no role with this id in the catalog, or the role is not assigned to the user.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "Role 'role_01J1F8ROLE01' is not assigned to user 'user-abc'.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
+          },
+          "500": {
+            "description": "Server error.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "server_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "null"
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "The server had an error while processing your request. Sorry about that!",
+                    "type": "server_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            }
+          },
+          "502": {
+            "description": "Bad gateway (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_bad_gateway"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 502
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 502,
+                    "message": "Bad gateway.",
+                    "param": null,
+                    "type": "cf_bad_gateway"
+                  }
+                }
+              }
+            }
+          },
+          "503": {
+            "description": "Service unavailable (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_service_unavailable"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 503
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 503,
+                    "message": "Service Unavailable.",
+                    "param": null,
+                    "type": "cf_service_unavailable"
+                  }
+                }
+              }
+            }
+          },
+          "504": {
+            "description": "Gateway timeout (Cloudflare edge envelope).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "cf_gateway_timeout"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": "integer",
+                          "const": 504
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "code": 504,
+                    "message": "Gateway timeout.",
+                    "param": null,
+                    "type": "cf_gateway_timeout"
+                  }
+                }
+              }
+            }
+          }
+        }
+      },
+      "delete": {
+        "security": [
+          {
+            "AdminApiKeyAuth": []
+          }
+        ],
+        "summary": "Unassigns an organization role from a user within the organization.",
+        "operationId": "unassign-user-role",
+        "tags": [
+          "User organization role assignments"
+        ],
+        "parameters": [
+          {
+            "name": "user_id",
+            "in": "path",
+            "description": "The ID of the user to modify.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          },
+          {
+            "name": "role_id",
+            "in": "path",
+            "description": "The ID of the organization role to remove from the user.",
+            "required": true,
+            "schema": {
+              "type": "string"
+            }
+          }
+        ],
+        "responses": {
+          "200": {
+            "description": "Organization role unassigned from the user successfully.",
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/DeletedRoleAssignmentResource"
+                }
+              }
+            },
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            }
+          },
+          "400": {
+            "description": "Unassigning the predefined role that the user's `role` names (change `role` instead).",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "Role 'role_01HV9T0WNER0' is the user's organization role and cannot be unassigned. Change the user's role with POST /v1/organization/users/{user_id} instead.",
+                    "type": "invalid_request_error",
+                    "param": "role_id",
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "401": {
+            "description": "Missing API key, wrong scheme or unknown key.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "type": "object",
+                  "required": [
+                    "error"
+                  ],
+                  "additionalProperties": false,
+                  "properties": {
+                    "error": {
+                      "type": "object",
+                      "required": [
+                        "message",
+                        "type",
+                        "param",
+                        "code"
+                      ],
+                      "additionalProperties": false,
+                      "properties": {
+                        "message": {
+                          "type": "string"
+                        },
+                        "type": {
+                          "type": "string",
+                          "const": "invalid_request_error"
+                        },
+                        "param": {
+                          "type": "null"
+                        },
+                        "code": {
+                          "type": [
+                            "string",
+                            "null"
+                          ],
+                          "enum": [
+                            "invalid_api_key",
+                            null
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "example": {
+                  "error": {
+                    "message": "Incorrect API key provided: sk-admin************************0000. You can find your API key at https://platform.openai.com/account/api-keys.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": "invalid_api_key"
+                  }
+                }
+              }
+            }
+          },
+          "403": {
+            "description": "Valid key without the admin scope (e.g. a project key): every operation, reads included.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "You have insufficient permissions for this operation. Missing scopes: api.management.write. Check that you have the correct role in your organization (Reader, Writer, Owner) and project (Member, Owner), and if you're using a restricted API key, that it has the necessary scopes.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "404": {
+            "description": "No user with this id, no role with this id in the catalog, or the role is not assigned to the user.",
+            "headers": {
+              "x-request-id": {
+                "$ref": "#/components/headers/XRequestId"
+              }
+            },
+            "content": {
+              "application/json": {
+                "schema": {
+                  "$ref": "#/components/schemas/ErrorResponse"
+                },
+                "example": {
+                  "error": {
+                    "message": "Role 'role_01J1F8ROLE01' is not assigned to user 'user-abc'.",
+                    "type": "invalid_request_error",
+                    "param": null,
+                    "code": null
+                  }
+                }
+              }
+            },
+            "x-understudy": "added: not declared by spec 2.3.0 for this operation; the emulator answers it (vendor-notes/users-resource/openai.md)."
+          },
+          "429": {
+            "$ref": "#/components/responses/TooManyRequests"
           },
           "500": {
             "description": "Server error.",
@@ -13204,47 +20189,714 @@ enum EmbeddedData {
       },
       "User": {
         "type": "object",
-        "description": "Represents an individual user within an organization.",
+        "description": "Represents an individual `user` within an organization.",
         "properties": {
           "object": {
             "type": "string",
-            "const": "organization.user",
-            "description": "The object type, which is always `organization.user`"
+            "enum": [
+              "organization.user"
+            ],
+            "description": "The object type, which is always `organization.user`",
+            "x-stainless-const": true
           },
           "id": {
             "type": "string",
-            "description": "The identifier, which can be referenced in API endpoints",
-            "pattern": "^user-[0-9A-Za-z]+$"
+            "description": "The identifier, which can be referenced in API endpoints"
           },
           "name": {
-            "type": "string",
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
             "description": "The name of the user"
           },
           "email": {
-            "type": "string",
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
             "description": "The email address of the user"
           },
           "role": {
-            "type": "string",
-            "enum": [
-              "owner",
-              "reader"
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
             ],
             "description": "`owner` or `reader`"
           },
           "added_at": {
             "type": "integer",
+            "format": "unixtime",
             "description": "The Unix timestamp (in seconds) of when the user was added."
+          },
+          "is_default": {
+            "type": "boolean",
+            "description": "Whether this is the organization's default user."
+          },
+          "created": {
+            "type": "integer",
+            "format": "unixtime",
+            "description": "The Unix timestamp (in seconds) of when the user was created."
+          },
+          "user": {
+            "type": "object",
+            "description": "Nested user details.",
+            "properties": {
+              "object": {
+                "type": "string",
+                "enum": [
+                  "user"
+                ],
+                "x-stainless-const": true
+              },
+              "id": {
+                "type": "string"
+              },
+              "email": {
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "name": {
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "picture": {
+                "anyOf": [
+                  {
+                    "type": "string"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "enabled": {
+                "anyOf": [
+                  {
+                    "type": "boolean"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "banned": {
+                "anyOf": [
+                  {
+                    "type": "boolean"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              },
+              "banned_at": {
+                "anyOf": [
+                  {
+                    "type": "integer",
+                    "format": "unixtime"
+                  },
+                  {
+                    "type": "null"
+                  }
+                ]
+              }
+            },
+            "required": [
+              "object",
+              "id"
+            ]
+          },
+          "is_service_account": {
+            "type": "boolean",
+            "description": "Whether the user is a service account."
+          },
+          "is_scale_tier_authorized_purchaser": {
+            "anyOf": [
+              {
+                "type": "boolean"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Whether the user is an authorized purchaser for Scale Tier."
+          },
+          "is_scim_managed": {
+            "type": "boolean",
+            "description": "Whether the user is managed through SCIM."
+          },
+          "api_key_last_used_at": {
+            "anyOf": [
+              {
+                "type": "integer",
+                "format": "unixtime"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "The Unix timestamp (in seconds) of the user's last API key usage."
+          },
+          "technical_level": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "The technical level metadata for the user."
+          },
+          "developer_persona": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "The developer persona metadata for the user."
+          },
+          "projects": {
+            "anyOf": [
+              {
+                "type": "object",
+                "properties": {
+                  "object": {
+                    "type": "string",
+                    "enum": [
+                      "list"
+                    ],
+                    "x-stainless-const": true
+                  },
+                  "data": {
+                    "type": "array",
+                    "items": {
+                      "type": "object",
+                      "properties": {
+                        "id": {
+                          "anyOf": [
+                            {
+                              "type": "string"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "name": {
+                          "anyOf": [
+                            {
+                              "type": "string"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        },
+                        "role": {
+                          "anyOf": [
+                            {
+                              "type": "string"
+                            },
+                            {
+                              "type": "null"
+                            }
+                          ]
+                        }
+                      }
+                    }
+                  }
+                },
+                "required": [
+                  "object",
+                  "data"
+                ]
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Projects associated with the user, if included."
+          }
+        },
+        "required": [
+          "object",
+          "id",
+          "added_at"
+        ],
+        "x-understudy": "Spec 2.3.0 verbatim. The emulator always sends every member, in this order, with null where the spec allows it (service accounts have a null email)."
+      },
+      "UserRoleUpdateRequest": {
+        "type": "object",
+        "properties": {
+          "role": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "`owner` or `reader`"
+          },
+          "role_id": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Role ID to assign to the user."
+          },
+          "technical_level": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Technical level metadata."
+          },
+          "developer_persona": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ],
+            "description": "Developer persona metadata."
+          }
+        }
+      },
+      "UserDeleteResponse": {
+        "type": "object",
+        "properties": {
+          "object": {
+            "type": "string",
+            "enum": [
+              "organization.user.deleted"
+            ],
+            "x-stainless-const": true
+          },
+          "id": {
+            "type": "string"
+          },
+          "deleted": {
+            "type": "boolean"
+          }
+        },
+        "required": [
+          "object",
+          "id",
+          "deleted"
+        ]
+      },
+      "RoleListResource": {
+        "type": "object",
+        "description": "Paginated list of roles assigned to a principal.",
+        "properties": {
+          "object": {
+            "type": "string",
+            "enum": [
+              "list"
+            ],
+            "description": "Always `list`.",
+            "x-stainless-const": true
+          },
+          "data": {
+            "type": "array",
+            "description": "Role assignments returned in the current page.",
+            "items": {
+              "$ref": "#/components/schemas/AssignedRoleDetails"
+            }
+          },
+          "has_more": {
+            "type": "boolean",
+            "description": "Whether additional assignments are available when paginating."
+          },
+          "next": {
+            "description": "Cursor to fetch the next page of results, or `null` when there are no more assignments.",
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "required": [
+          "object",
+          "data",
+          "has_more",
+          "next"
+        ]
+      },
+      "AssignedRoleDetails": {
+        "type": "object",
+        "description": "Detailed information about a role assignment entry returned when listing assignments.",
+        "properties": {
+          "id": {
+            "type": "string",
+            "description": "Identifier for the role."
+          },
+          "name": {
+            "type": "string",
+            "description": "Name of the role."
+          },
+          "permissions": {
+            "type": "array",
+            "description": "Permissions associated with the role.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "resource_type": {
+            "type": "string",
+            "description": "Resource type the role applies to."
+          },
+          "predefined_role": {
+            "type": "boolean",
+            "description": "Whether the role is predefined by OpenAI."
+          },
+          "description": {
+            "description": "Description of the role.",
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "created_at": {
+            "description": "When the role was created.",
+            "anyOf": [
+              {
+                "type": "integer",
+                "format": "unixtime"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "updated_at": {
+            "description": "When the role was last updated.",
+            "anyOf": [
+              {
+                "type": "integer",
+                "format": "unixtime"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "created_by": {
+            "description": "Identifier of the actor who created the role.",
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "created_by_user_obj": {
+            "description": "User details for the actor that created the role, when available.",
+            "anyOf": [
+              {
+                "type": "object",
+                "additionalProperties": true
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "metadata": {
+            "description": "Arbitrary metadata stored on the role.",
+            "anyOf": [
+              {
+                "type": "object",
+                "additionalProperties": true
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "assignment_sources": {
+            "description": "Principals from which the role assignment is inherited, when available.",
+            "anyOf": [
+              {
+                "type": "array",
+                "items": {
+                  "type": "object",
+                  "properties": {
+                    "principal_id": {
+                      "type": "string"
+                    },
+                    "principal_type": {
+                      "type": "string"
+                    }
+                  },
+                  "required": [
+                    "principal_id",
+                    "principal_type"
+                  ]
+                }
+              },
+              {
+                "type": "null"
+              }
+            ]
+          }
+        },
+        "required": [
+          "id",
+          "name",
+          "permissions",
+          "resource_type",
+          "predefined_role",
+          "description",
+          "created_at",
+          "updated_at",
+          "created_by",
+          "created_by_user_obj",
+          "metadata",
+          "assignment_sources"
+        ]
+      },
+      "UserRoleAssignment": {
+        "type": "object",
+        "description": "Role assignment linking a user to a role.",
+        "properties": {
+          "object": {
+            "type": "string",
+            "enum": [
+              "user.role"
+            ],
+            "description": "Always `user.role`.",
+            "x-stainless-const": true
+          },
+          "user": {
+            "$ref": "#/components/schemas/User"
+          },
+          "role": {
+            "$ref": "#/components/schemas/Role"
+          }
+        },
+        "required": [
+          "object",
+          "user",
+          "role"
+        ]
+      },
+      "Role": {
+        "type": "object",
+        "description": "Details about a role that can be assigned through the public Roles API.",
+        "properties": {
+          "object": {
+            "type": "string",
+            "enum": [
+              "role"
+            ],
+            "description": "Always `role`.",
+            "x-stainless-const": true
+          },
+          "id": {
+            "type": "string",
+            "description": "Identifier for the role."
+          },
+          "name": {
+            "type": "string",
+            "description": "Unique name for the role."
+          },
+          "description": {
+            "description": "Optional description of the role.",
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "permissions": {
+            "type": "array",
+            "description": "Permissions granted by the role.",
+            "items": {
+              "type": "string"
+            }
+          },
+          "resource_type": {
+            "type": "string",
+            "description": "Resource type the role is bound to (for example `api.organization` or `api.project`)."
+          },
+          "predefined_role": {
+            "type": "boolean",
+            "description": "Whether the role is predefined and managed by OpenAI."
           }
         },
         "required": [
           "object",
           "id",
           "name",
-          "email",
-          "role",
-          "added_at"
+          "description",
+          "permissions",
+          "resource_type",
+          "predefined_role"
         ]
+      },
+      "PublicAssignOrganizationGroupRoleBody": {
+        "type": "object",
+        "description": "Request payload for assigning a role to a group or user.",
+        "properties": {
+          "role_id": {
+            "type": "string",
+            "description": "Identifier of the role to assign."
+          }
+        },
+        "required": [
+          "role_id"
+        ]
+      },
+      "DeletedRoleAssignmentResource": {
+        "type": "object",
+        "description": "Confirmation payload returned after unassigning a role.",
+        "properties": {
+          "object": {
+            "type": "string",
+            "description": "Identifier for the deleted assignment, such as `group.role.deleted` or `user.role.deleted`."
+          },
+          "deleted": {
+            "type": "boolean",
+            "description": "Whether the assignment was removed."
+          }
+        },
+        "required": [
+          "object",
+          "deleted"
+        ]
+      },
+      "Error": {
+        "type": "object",
+        "properties": {
+          "code": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "message": {
+            "type": "string"
+          },
+          "param": {
+            "anyOf": [
+              {
+                "type": "string"
+              },
+              {
+                "type": "null"
+              }
+            ]
+          },
+          "type": {
+            "type": "string"
+          }
+        },
+        "required": [
+          "type",
+          "message",
+          "param",
+          "code"
+        ]
+      },
+      "ErrorResponse": {
+        "type": "object",
+        "properties": {
+          "error": {
+            "$ref": "#/components/schemas/Error"
+          }
+        },
+        "required": [
+          "error"
+        ]
+      }
+    },
+    "responses": {
+      "TooManyRequests": {
+        "description": "The request was rejected because a rate limit was exceeded.",
+        "headers": {
+          "Retry-After": {
+            "description": "The minimum number of seconds to wait before retrying. This header is returned when the server has computed a retry delay and may be omitted for 429 responses that require user action.",
+            "schema": {
+              "type": "integer",
+              "minimum": 1
+            }
+          },
+          "x-request-id": {
+            "$ref": "#/components/headers/XRequestId"
+          },
+          "x-ratelimit-limit-requests": {
+            "schema": {
+              "type": "string"
+            },
+            "x-understudy": "added"
+          }
+        },
+        "content": {
+          "application/json": {
+            "schema": {
+              "$ref": "#/components/schemas/ErrorResponse"
+            }
+          }
+        }
       }
     }
   }
