@@ -78,6 +78,7 @@ extension UnderstudyApp {
         guard record.store.remove(id: id) != nil else {
             throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
         }
+        record.api.userRemoved(id: id, state: record.state)
     }
 
     /// One stored user, as the vendor lists it.

@@ -60,6 +60,9 @@ public protocol VendorAPI: Sendable {
 
     /// Whether the vendor's 429 carries `Retry-After` (the magic 429 credential then sends `1`).
     var sendsRetryAfter: Bool { get }
+
+    /// Told when the admin API deletes a user, so state keyed by user (role assignments) goes with it.
+    func userRemoved(id: String, state: (any VendorState)?)
 }
 
 extension VendorAPI {
@@ -77,6 +80,8 @@ extension VendorAPI {
     public var seedKeys: [String] { [] }
 
     public var sendsRetryAfter: Bool { false }
+
+    public func userRemoved(id: String, state: (any VendorState)?) {}
 
     public func makeState(seed: VendorSeed, context: VendorContext) throws(SeedError) -> (any VendorState)? { nil }
 

@@ -83,6 +83,14 @@ extension OpenAIAdmin {
         }
     }
 
+    /// The admin API deleted a user: its role assignments go too, as with `delete-user`.
+    public func userRemoved(id: String, state: (any VendorState)?) {
+        (state as? OpenAIRoles)?.update { $0.removeUser(id) }
+    }
+
+    /// The magic 429 credential sends `Retry-After: 1`, as every OpenAI 429 here does.
+    public var sendsRetryAfter: Bool { true }
+
     // MARK: - Shared by the write operations
 
     /// Refuses to leave the organization without an owner: `user` stops being one (demoted to

@@ -1,0 +1,19 @@
+import HTTPCore
+import Testing
+@testable import Understudy
+
+/// The admin API tells the vendor about deletes, so state keyed by user goes with the user.
+struct AdminVendorHooksTests {
+    @Test func adminDelete_dropsTheUsersOpenAIRoleAssignments() throws {
+        let app = try makeApp()
+        let key = "Bearer sk-admin-understudy-test"
+        let id = "user-NTn2iFsqFT44Way1mJZLAp6a"  // seeded with the custom role role_01J1F8ROLE01
+        let before = app.handle(.make("/v1/organization/users/\(id)/roles/role_01J1F8ROLE01", authorization: key))
+        #expect(before.status == .ok)
+        let document = try app.user(id: id, of: "openai")
+        try app.deleteUser(id: id, of: "openai")
+        _ = try app.addUser(document, to: "openai")  // the same user again, by id
+        let after = app.handle(.make("/v1/organization/users/\(id)/roles/role_01J1F8ROLE01", authorization: key))
+        #expect(after.status == .notFound)
+    }
+}
