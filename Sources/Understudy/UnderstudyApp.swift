@@ -82,7 +82,7 @@ public final class UnderstudyApp: HTTPHandler {
             }
         }
         self.router = router
-        journal = RequestJournal(capacity: configuration.journalSize)
+        journal = RequestJournal(capacity: configuration.journalSize, byteLimit: configuration.journalBytes)
         adminAuthorization = configuration.adminToken.map { "Bearer \($0)" }
         startupFaults = configuration.faultRules
         rateLimiter = RateLimiter(limits: configuration.rateLimits)
@@ -122,6 +122,27 @@ public final class UnderstudyApp: HTTPHandler {
         }
     }
 
+    /// A request the core refused after reading its head (body too large, bad framing): on a
+    /// vendor route the owning vendor renders the status in its own envelope; admin and unknown
+    /// paths keep the core's body (issue 9: the core reports the condition, the vendor renders it).
+    public func response(forRejected incoming: HTTPRequest, status: HTTPStatus) -> HTTPResponse? {
+        var request = incoming
+        request.path = Self.normalizedPath(incoming.path)
+        guard !Self.isAdminPath(request.path) else { return nil }
+        let index: Int, parameters: [String: String], vendorPath: String, operation: VendorOperation?
+        if case .found(.vendor(let found, let number, let prefixed), let values) = router.match(method: request.method, path: request.path) {
+            (index, parameters, operation) = (found, values, records[found].operations[number])
+            vendorPath = prefixed ? String(request.path.dropFirst(records[found].id.count + 1)) : request.path
+        } else if let (found, path) = vendorOwning(request.path) {
+            (index, parameters, vendorPath, operation) = (found, [:], path, nil)
+        } else {
+            return nil
+        }
+        var response = records[index].api.errorResponse(status: status, request: vendorRequest(request, index, parameters, vendorPath, operation: operation))
+        response.logMetadata["vendor"] = records[index].id
+        return response
+    }
+
     private func respond(to request: HTTPRequest, target: Target, parameters: [String: String]) -> HTTPResponse {
         switch target {
         case .vendor(let index, let number, let prefixed):
@@ -139,7 +160,7 @@ public final class UnderstudyApp: HTTPHandler {
             return HTTPResponse(status: .ok, body: faults.listing.compactBytes)
         case .armFault:
             let json: JSONValue
-            do { json = try JSONValue.parse(request.body) } catch {
+            do { json = try JSONValue.parseStrictly(request.body) } catch {
                 return AdminResponses.error(.badRequest, "body: \(error.description)")
             }
             do {
@@ -183,7 +204,7 @@ public final class UnderstudyApp: HTTPHandler {
                 return HTTPResponse(status: .noContent, contentType: nil)
             default:
                 let body: JSONValue
-                do { body = try JSONValue.parse(request.body) } catch {
+                do { body = try JSONValue.parseStrictly(request.body) } catch {
                     return AdminResponses.error(.badRequest, "body: \(error.description)")
                 }
                 if case .addUser = target {
