@@ -91,11 +91,7 @@ extension UnderstudyCommand {
             )
             let descriptors = DescriptorLimit.raiseToHardLimit()
             configuration.limits.maxConnections = DescriptorLimit.connectionCap(requested: maxConnections, descriptorLimit: descriptors)
-            if configuration.limits.maxConnections < maxConnections {
-                FileHandleStderr.write("understudy: --max-connections lowered to \(configuration.limits.maxConnections): the open-file limit is \(descriptors)\n")
-            } else if log != .off {
-                FileHandleStderr.write("understudy: accepting up to \(configuration.limits.maxConnections) connections (open-file limit \(descriptors))\n")
-            }
+
             if let faults {
                 do {
                     let text = try TextFile.read(faults, maxBytes: TextFile.maxFaultBytes)
@@ -118,6 +114,13 @@ extension UnderstudyCommand {
                 fail("cannot listen on \(host):\(port): \(error)")
             } catch let error as SeedError {
                 fail("bad seed file: \(error)")
+            }
+            // The ready line's neighbour on stderr: the connection cap in effect.
+            let cap = configuration.limits.maxConnections
+            if cap < maxConnections {
+                FileHandleStderr.write("understudy: --max-connections lowered to \(cap): the open-file limit is \(descriptors)\n")
+            } else if log != .off {
+                FileHandleStderr.write("understudy: accepting up to \(cap) connections (open-file limit \(descriptors))\n")
             }
             if let readyFile {
                 do { try writeFile(readyFile, server.baseURL + "\n") } catch { fail("cannot write --ready-file \(readyFile): \(error)") }
