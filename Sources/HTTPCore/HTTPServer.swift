@@ -37,6 +37,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// An open descriptor held back for the moment the process runs out: closing it lets the
     /// server accept one waiting client to tell it 503 instead of leaving it in the backlog.
     private var spareDescriptor: Int32 = -1
+    /// Where lingering connections' input is read and forgotten.
+    private let discardBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
     private var lastAcceptWarning: UInt64 = 0
     private var suppressedAcceptWarnings = 0
 
@@ -45,6 +47,8 @@ public final class HTTPServer: @unchecked Sendable {
         self.configuration = configuration
         self.handler = handler
     }
+
+    deinit { discardBuffer.deallocate() }
 
     /// The bound port; meaningful after ``start()`` returns.
     public var port: Int { queue.sync { boundPort } }
@@ -210,9 +214,7 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func drainLingering(_ fd: Int32) {
-        var scratch = (UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0), UInt64(0))
-        let result = withUnsafeMutableBytes(of: &scratch) { Socket.read(fd, into: $0) }
-        switch result {
+        switch Socket.read(fd, into: discardBuffer) {
         case .bytes, .wouldBlock: return
         case .closed, .failed: endLingering(fd)
         }
