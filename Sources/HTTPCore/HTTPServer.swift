@@ -229,6 +229,17 @@ public final class HTTPServer: @unchecked Sendable {
     private func read(_ connection: HTTPConnection) {
         let space = connection.readableSpace()
         guard !space.isEmpty else {
+            if !connection.isBusy, !connection.hasPendingOutput, !connection.closesAfterFlush {
+                // The input cap is reached and still holds no complete request (chunk framing can
+                // outgrow the body limit on the wire): it can never complete, so 413 now rather
+                // than a stall until the request timeout.
+                let response = HTTPResponse(status: .contentTooLarge, text: #"{"error":"request body too large"}"#)
+                encoder.encode(response, into: &connection.output, keepAlive: false)
+                connection.closesAfterFlush = true
+                report(connection, request: nil, response: response, startedAt: Self.now())
+                flush(connection)
+                return
+            }
             pauseReading(connection)
             return
         }

@@ -164,6 +164,19 @@ struct HTTPHardeningTests {
         }
     }
 
+    @Test func chunkFramingBeyondTheInputCap_gets413NotAStall() async throws {
+        try await HTTPServerTests.withServer { _, port in
+            let client = try RawClient(port: port, timeoutSeconds: 8)
+            var wire = Array("POST /tiny-chunks HTTP/1.1\r\nHost: t\r\nTransfer-Encoding: chunked\r\n\r\n".utf8)
+            for _ in 0..<200_000 { wire.append(contentsOf: "1\r\nx\r\n".utf8) }  // 1.2 MB on the wire, 200 KB of body
+            let started = ContinuousClock.now
+            try? client.send(wire)
+            let response = try client.readResponse()
+            #expect(response.status == 413)
+            #expect(ContinuousClock.now - started < .seconds(5))
+        }
+    }
+
     // MARK: Finding 10: drain sends Connection: close on a slow head
 
     @Test func slowResponseAtShutdown_saysConnectionCloseAndCloses() async throws {
