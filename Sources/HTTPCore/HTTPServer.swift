@@ -111,8 +111,8 @@ public final class HTTPServer: @unchecked Sendable {
     /// At most this many over-cap clients are drained at once; beyond it they get the 503 and an
     /// immediate close.
     static let maxLingering = 16
-    /// How long an over-cap client may keep sending its request after the 503 (nginx: 5 s).
-    static let lingeringNanoseconds: UInt64 = 2_000_000_000
+    /// How long an over-cap client may keep sending its request after the 503 (nginx's lingering_timeout).
+    static let lingeringNanoseconds: UInt64 = 5_000_000_000
 
     static func tickInterval(for limits: HTTPLimits) -> DispatchTimeInterval {
         let shortest = min(limits.requestTimeout.milliseconds, limits.idleTimeout.milliseconds)

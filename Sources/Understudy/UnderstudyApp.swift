@@ -160,7 +160,7 @@ public final class UnderstudyApp: HTTPHandler {
             return HTTPResponse(status: .ok, body: faults.listing.compactBytes)
         case .armFault:
             let json: JSONValue
-            do { json = try JSONValue.parseStrictly(request.body) } catch {
+            do { json = try Self.parseAdminBody(request.body) } catch {
                 return AdminResponses.error(.badRequest, "body: \(error.description)")
             }
             do {
@@ -204,7 +204,7 @@ public final class UnderstudyApp: HTTPHandler {
                 return HTTPResponse(status: .noContent, contentType: nil)
             default:
                 let body: JSONValue
-                do { body = try JSONValue.parseStrictly(request.body) } catch {
+                do { body = try Self.parseAdminBody(request.body) } catch {
                     return AdminResponses.error(.badRequest, "body: \(error.description)")
                 }
                 if case .addUser = target {

@@ -84,6 +84,23 @@ extension UnderstudyApp {
         return record
     }
 
+    /// Admin bodies (a user, a fault rule) are a few hundred bytes; 64 KiB is far beyond any of
+    /// them and bounds what one admin request can cost on the event loop before any parsing.
+    public static let maxAdminBodyBytes = 64 * 1024
+
+    /// Why an admin body was refused before or while parsing.
+    public struct AdminBodyError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// An admin body parsed strictly (duplicate keys and invalid UTF-8 refused), after a size check.
+    static func parseAdminBody(_ body: [UInt8]) throws(AdminBodyError) -> JSONValue {
+        guard body.count <= maxAdminBodyBytes else {
+            throw AdminBodyError(description: "\(body.count) bytes is over the \(maxAdminBodyBytes / 1024) KiB limit for admin bodies")
+        }
+        do { return try JSONValue.parseStrictly(body) } catch { throw AdminBodyError(description: error.description) }
+    }
+
     /// A user object has a few dozen fields at most; more is refused before any validation, so
     /// one request cannot buy seconds of work on the event loop (issue 11: 95 000 keys took 19 s).
     static let maxBodyMembers = 256

@@ -71,8 +71,17 @@ struct HardeningLiveTests {
         let probeLatency = ContinuousClock.now - started
         let refused = try heavy.readResponse()
         #expect(refused.status == 400)
-        #expect(refused.text.contains("at most \(UnderstudyApp.maxBodyMembers) members"))
+        #expect(refused.text.contains("over the 64 KiB limit for admin bodies"), "\(refused.text)")
         #expect(probeLatency < .seconds(1), "health waited \(probeLatency)")
+        await server.stop()
+    }
+
+    @Test func adminUserBody_withTooManyMembers_isRefusedBeforeValidation() async throws {
+        let server = try UnderstudyServer.start()
+        let members = (0...UnderstudyApp.maxBodyMembers).map { #""extra\#($0)":0"# }.joined(separator: ",")
+        let response = try send(server, "POST /__admin/vendors/openai/users", body: "{\(members)}")
+        #expect(response.status == 400)
+        #expect(response.text.contains("at most \(UnderstudyApp.maxBodyMembers) members"), "\(response.text)")
         await server.stop()
     }
 
