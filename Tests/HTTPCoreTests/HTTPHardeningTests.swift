@@ -39,11 +39,12 @@ struct HTTPHardeningTests {
         }
         let server = HTTPServer(configuration: .init(port: 0), handler: handler)
         let port = try server.start()
-        do {
-            let client = try RawClient(port: port)
-            try client.send(Self.get("/slow"))
-            try await Task.sleep(for: .milliseconds(100))
-        }
+        // Only a FIN (the socket stays open, so the trickle's writes still succeed): the zero read
+        // must free the slot, not a failed write.
+        let client = try RawClient(port: port)
+        try client.send(Self.get("/slow"))
+        try await Task.sleep(for: .milliseconds(100))
+        shutdown(client.fd, Int32(SHUT_WR))
         #expect(try await Self.eventually(within: 2) { server.connectionCount == 0 })
         await server.stop()
     }
