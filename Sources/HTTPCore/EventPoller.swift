@@ -10,6 +10,8 @@ struct PollEvent {
     var fd: Int32
     var readable: Bool
     var writable: Bool
+    /// The peer shut down its side (EPOLLRDHUP / EV_EOF), even if unread bytes precede the FIN.
+    var peerClosed: Bool = false
 }
 
 /// One epoll set (Linux) or kqueue (macOS) holding every socket of a server. The server watches
@@ -82,7 +84,8 @@ final class EventPoller: @unchecked Sendable {
             events.append(PollEvent(
                 fd: event.data.fd,
                 readable: bits & EPOLLIN.rawValue != 0 || failed,
-                writable: bits & EPOLLOUT.rawValue != 0 || failed
+                writable: bits & EPOLLOUT.rawValue != 0 || failed,
+                peerClosed: bits & (EPOLLRDHUP.rawValue | EPOLLHUP.rawValue) != 0
             ))
         }
         #else
@@ -95,7 +98,8 @@ final class EventPoller: @unchecked Sendable {
             events.append(PollEvent(
                 fd: Int32(event.ident),
                 readable: event.filter == EVFILT_READ || failed,
-                writable: event.filter == EVFILT_WRITE || failed
+                writable: event.filter == EVFILT_WRITE || failed,
+                peerClosed: event.filter == EVFILT_READ && event.flags & UInt16(EV_EOF) != 0
             ))
         }
         #endif
@@ -106,7 +110,9 @@ final class EventPoller: @unchecked Sendable {
 
     private func control(_ operation: Int32, _ socket: Int32, readable: Bool, writable: Bool) {
         var event = epoll_event()
-        event.events = (readable ? EPOLLIN.rawValue : 0) | (writable ? EPOLLOUT.rawValue : 0)
+        // EPOLLRDHUP rides with EPOLLIN: a FIN is reported while reading is on, so a client that
+        // leaves during a delayed response is noticed without a read that would return data first.
+        event.events = (readable ? EPOLLIN.rawValue | EPOLLRDHUP.rawValue : 0) | (writable ? EPOLLOUT.rawValue : 0)
         event.data.fd = socket
         _ = epoll_ctl(fd, operation, socket, &event)
     }

@@ -27,6 +27,15 @@ final class HTTPConnection: @unchecked Sendable {
     var isReadingPaused = false
     var sentContinue = false
 
+    /// A `.slow` response in progress: its bytes, how many went out, and where `Connection: close`
+    /// would go in its head (`nil` once the head says close or is out).
+    struct SlowDelivery {
+        var bytes: [UInt8]
+        var sent: Int
+        var closeSlot: Range<Int>?
+    }
+    var slowDelivery: SlowDelivery?
+
     /// Monotonic nanoseconds of the first byte of an incomplete request, if one is pending.
     var requestStartedAt: UInt64?
     /// Monotonic nanoseconds of the last successful read or write.

@@ -1,13 +1,28 @@
 /// Incremental HTTP/1.x request decoder (RFC 9112). A value type: feed it the unconsumed bytes
 /// of a connection's buffer; it returns a request and how many bytes it used, or `nil` to wait
-/// for more. It gives the same answer however the bytes were split across reads.
+/// for more. It gives the same answer however the bytes were split across reads, and it never
+/// re-parses what an earlier call already parsed: a parsed head and the chunks of a chunked body
+/// are kept until the request completes (a body of 170 000 one-byte chunks is parsed once).
 public struct HTTPDecoder: Sendable {
     public var limits: HTTPLimits
     /// Where to resume looking for the end of the header section, so a slow header is not rescanned.
     private var scannedHeaderBytes = 0
+    /// How far the head has been checked for bare LFs.
+    private var checkedLineEndings = 0
+    /// The head of the request in progress, once parsed, with where its body starts.
+    private var pending: Pending?
+    /// The request line and headers of a request refused after its head was read (413 body, bad
+    /// framing, bad Host), so a handler can render the refusal for the route; `nil` otherwise.
+    public private(set) var rejectedRequest: HTTPRequest?
 
     public init(limits: HTTPLimits = HTTPLimits()) {
         self.limits = limits
+    }
+
+    private struct Pending: Sendable {
+        var head: Head
+        var bodyStart: Int
+        var chunked: ChunkedProgress?
     }
 
     /// Decodes one request from the front of `buffer`.
@@ -15,48 +30,67 @@ public struct HTTPDecoder: Sendable {
     /// - Throws: a fatal ``Error``; the connection must answer `error.status` and close.
     public mutating func decode(_ buffer: UnsafeRawBufferPointer) throws(Error) -> (request: HTTPRequest, consumed: Int)? {
         let bytes = buffer.bindMemory(to: UInt8.self)
-        var start = 0
-        // RFC 9112 §2.2: ignore empty lines received before the request line.
-        while start + 1 < bytes.count, bytes[start] == .cr, bytes[start + 1] == .lf { start += 2 }
-        if start < bytes.count, bytes[start] == .lf { throw .malformed("bare LF before request line") }
-
-        guard let headEnd = findHeaderEnd(bytes, from: start) else {
-            try checkIncompleteHead(bytes, from: start)
+        var current: Pending
+        if let pending {
+            current = pending
+        } else {
+            var start = 0
+            // RFC 9112 §2.2: ignore empty lines received before the request line.
+            while start + 1 < bytes.count, bytes[start] == .cr, bytes[start + 1] == .lf { start += 2 }
+            if start < bytes.count, bytes[start] == .lf { throw .malformed("bare LF before request line") }
+            try checkLineEndings(bytes, from: start)
+            guard let headEnd = findHeaderEnd(bytes, from: start) else {
+                try checkIncompleteHead(bytes, from: start)
+                return nil
+            }
+            current = Pending(head: try readHead(bytes, from: start, to: headEnd), bodyStart: headEnd + 4)
+        }
+        let body: ([UInt8], Int)?
+        do { body = try readBody(bytes, pending: &current) } catch {
+            rejectedRequest = current.head.request(body: [])
+            throw error
+        }
+        guard let (bodyBytes, end) = body else {
+            pending = current
             return nil
         }
-        let head = try readHead(bytes, from: start, to: headEnd)
-        let bodyStart = headEnd + 4
-        guard let (body, end) = try readBody(bytes, from: bodyStart, framing: head.framing) else {
-            return nil
-        }
+        pending = nil
         scannedHeaderBytes = 0
-        let request = HTTPRequest(
-            method: head.method, target: head.target, version: head.version, headers: head.headers, body: body
-        )
-        return (request, end)
+        checkedLineEndings = 0
+        return (current.head.request(body: bodyBytes), end)
     }
 
     /// Whether `buffer` holds a complete request head that asks for `100 Continue` before its body.
     public func expectsContinue(_ buffer: UnsafeRawBufferPointer) -> Bool {
         var copy = self
-        let bytes = buffer.bindMemory(to: UInt8.self)
-        guard let headEnd = copy.findHeaderEnd(bytes, from: 0),
-              let head = try? copy.readHead(bytes, from: 0, to: headEnd), head.version == .http11
-        else { return false }
+        let head: Head
+        if let pending {
+            head = pending.head
+        } else {
+            let bytes = buffer.bindMemory(to: UInt8.self)
+            guard let headEnd = copy.findHeaderEnd(bytes, from: 0),
+                  let parsed = try? copy.readHead(bytes, from: 0, to: headEnd) else { return false }
+            head = parsed
+        }
+        guard head.version == .http11 else { return false }
         return head.headers.tokens(for: "Expect").contains("100-continue")
     }
 
     // MARK: - Head
 
-    private struct Head {
+    private struct Head: Sendable {
         var method: String
         var target: String
         var version: HTTPVersion
         var headers: HTTPHeaders
         var framing: Framing
+
+        func request(body: [UInt8]) -> HTTPRequest {
+            HTTPRequest(method: method, target: target, version: version, headers: headers, body: body)
+        }
     }
 
-    private enum Framing {
+    private enum Framing: Sendable {
         case none
         case length(Int)
         case chunked
@@ -71,6 +105,22 @@ public struct HTTPDecoder: Sendable {
         }
         scannedHeaderBytes = max(bytes.count, start)
         return nil
+    }
+
+    /// RFC 9112 §2.2 lets a server accept a bare LF as a line terminator; we refuse it everywhere
+    /// (head, chunk lines, trailers) with 400, so no two parsers on a path can frame it differently.
+    private mutating func checkLineEndings(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) {
+        let limit = min(bytes.count, start + limits.maxRequestLineBytes + limits.maxHeaderBytes + 4)
+        var index = max(start, checkedLineEndings)
+        while index < limit {
+            if bytes[index] == .lf {
+                if index == start || bytes[index - 1] != .cr { throw .malformed("bare LF in request head") }
+                // The head ends at the first empty line; bytes after it belong to the body.
+                if index >= start + 3, bytes[index - 2] == .lf, bytes[index - 3] == .cr { break }
+            }
+            index += 1
+        }
+        checkedLineEndings = index
     }
 
     private func checkIncompleteHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) {
@@ -90,18 +140,30 @@ public struct HTTPDecoder: Sendable {
         return nil
     }
 
-    private func readHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to headEnd: Int) throws(Error) -> Head {
+    private mutating func readHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to headEnd: Int) throws(Error) -> Head {
         let lineEnd = firstLineEnd(bytes, from: start, to: headEnd + 2) ?? headEnd
         guard lineEnd - start <= limits.maxRequestLineBytes else { throw .requestLineTooLong }
         let (method, target, version) = try readRequestLine(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
         guard headEnd - lineEnd <= limits.maxHeaderBytes else { throw .headersTooLarge }
         let headers = try readHeaderFields(bytes, from: lineEnd + 2, to: headEnd + 2)
-        let framing = try readFraming(headers, version: version)
-        if version == .http11 {
-            // RFC 9112 §3.2: a server MUST answer 400 to an HTTP/1.1 request without exactly one Host.
-            guard headers.count(of: "Host") == 1 else { throw .malformed("missing or repeated Host header") }
+        let normalized = try normalizedTarget(target)
+        do {
+            try checkHost(headers, version: version)
+            let framing = try readFraming(headers, version: version)
+            return Head(method: method, target: normalized, version: version, headers: headers, framing: framing)
+        } catch {
+            rejectedRequest = HTTPRequest(method: method, target: normalized, version: version, headers: headers)
+            throw error
         }
-        return Head(method: method, target: try normalizedTarget(target), version: version, headers: headers, framing: framing)
+    }
+
+    /// RFC 9112 §3.2: 400 for any request with more than one Host or an invalid one, and for an
+    /// HTTP/1.1 request with none.
+    private func checkHost(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) {
+        let hosts = headers.values(for: "Host")
+        if version == .http11, hosts.count != 1 { throw .malformed("missing or repeated Host header") }
+        guard hosts.count <= 1 else { throw .malformed("missing or repeated Host header") }
+        if let host = hosts.first, !host.utf8.allSatisfy(\.isHostCharacter) { throw .malformed("invalid Host header") }
     }
 
     private func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (String, String, HTTPVersion) {
@@ -112,7 +174,8 @@ public struct HTTPDecoder: Sendable {
         let target = UnsafeBufferPointer(rebasing: line[(firstSpace + 1)..<lastSpace])
         let version = UnsafeBufferPointer(rebasing: line[(lastSpace + 1)...])
         guard !method.isEmpty, method.allSatisfy(\.isTokenCharacter) else { throw .malformed("invalid method") }
-        guard target.allSatisfy({ $0 > 0x20 && $0 != 0x7F }) else { throw .malformed("invalid request target") }
+        // RFC 9112 §3.2 / RFC 3986: a target is visible ASCII; raw bytes ≥ 0x80 must be percent-encoded.
+        guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .malformed("invalid request target") }
         return (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self), try readVersion(version))
     }
 
@@ -148,32 +211,42 @@ public struct HTTPDecoder: Sendable {
             let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
             lineStart = lineEnd + 2
             guard headers.count < limits.maxHeaderCount else { throw .tooManyHeaders }
-            // RFC 9112 §5.2: obsolete line folding is rejected with 400.
-            guard let first = line.first, first != .space, first != .tab else { throw .malformed("folded header line") }
-            guard let colon = line.firstIndex(of: .colon), colon > 0 else { throw .malformed("header line without a name") }
-            let name = UnsafeBufferPointer(rebasing: line[..<colon])
-            // RFC 9112 §5.1: no whitespace between field name and colon.
-            guard name.allSatisfy(\.isTokenCharacter) else { throw .malformed("invalid header name") }
-            var valueStart = colon + 1
-            var valueEnd = line.count
-            while valueStart < valueEnd, line[valueStart] == .space || line[valueStart] == .tab { valueStart += 1 }
-            while valueEnd > valueStart, line[valueEnd - 1] == .space || line[valueEnd - 1] == .tab { valueEnd -= 1 }
-            let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
-            guard value.allSatisfy({ $0 >= 0x20 || $0 == .tab }), !value.contains(0x7F) else {
-                throw .malformed("control character in header value")
-            }
+            let (name, value) = try readFieldLine(line)
             headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         }
         return headers
     }
 
+    /// One `name: value` line (a header or a trailer), validated by RFC 9112 §5.
+    private func readFieldLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (UnsafeBufferPointer<UInt8>, UnsafeBufferPointer<UInt8>) {
+        // RFC 9112 §5.2: obsolete line folding is rejected with 400.
+        guard let first = line.first, first != .space, first != .tab else { throw .malformed("folded header line") }
+        guard let colon = line.firstIndex(of: .colon), colon > 0 else { throw .malformed("header line without a name") }
+        let name = UnsafeBufferPointer(rebasing: line[..<colon])
+        // RFC 9112 §5.1: no whitespace between field name and colon.
+        guard name.allSatisfy(\.isTokenCharacter) else { throw .malformed("invalid header name") }
+        var valueStart = colon + 1
+        var valueEnd = line.count
+        while valueStart < valueEnd, line[valueStart] == .space || line[valueStart] == .tab { valueStart += 1 }
+        while valueEnd > valueStart, line[valueEnd - 1] == .space || line[valueEnd - 1] == .tab { valueEnd -= 1 }
+        let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
+        guard value.allSatisfy({ $0 >= 0x20 || $0 == .tab }), !value.contains(0x7F) else {
+            throw .malformed("control character in header value")
+        }
+        return (name, value)
+    }
+
     private func readFraming(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) -> Framing {
-        let transferEncodings = headers.tokens(for: "Transfer-Encoding")
         let lengths = headers.values(for: "Content-Length")
-        if !transferEncodings.isEmpty {
+        // Presence, not content, decides: an empty `Transfer-Encoding:` beside Content-Length is
+        // still both framings (RFC 9112 §6.3: 400 and close).
+        if headers.count(of: "Transfer-Encoding") > 0 {
+            let transferEncodings = headers.tokens(for: "Transfer-Encoding")
             // RFC 9112 §6.1: Content-Length with Transfer-Encoding is a request-smuggling vector.
             guard lengths.isEmpty else { throw .conflictingFraming("both Content-Length and Transfer-Encoding") }
             guard version == .http11 else { throw .malformed("Transfer-Encoding in an HTTP/1.0 request") }
+            // RFC 9110 §5.6.1.2: empty list elements are ignored, but at least one coding is required.
+            guard !transferEncodings.isEmpty else { throw .malformed("empty Transfer-Encoding") }
             guard transferEncodings == ["chunked"] else { throw .unsupportedTransferCoding }
             return .chunked
         }
@@ -195,64 +268,81 @@ public struct HTTPDecoder: Sendable {
 
     // MARK: - Body
 
-    private func readBody(
-        _ bytes: UnsafeBufferPointer<UInt8>, from start: Int, framing: Framing
-    ) throws(Error) -> ([UInt8], Int)? {
-        switch framing {
+    private struct ChunkedProgress: Sendable {
+        /// Where the next chunk-size line (or trailer line) starts.
+        var index: Int
+        var body: [UInt8] = []
+        var inTrailers = false
+        var trailerCount = 0
+    }
+
+    private func readBody(_ bytes: UnsafeBufferPointer<UInt8>, pending: inout Pending) throws(Error) -> ([UInt8], Int)? {
+        let start = pending.bodyStart
+        switch pending.head.framing {
         case .none:
             return ([], start)
         case .length(let length):
             guard bytes.count - start >= length else { return nil }
             return (Array(bytes[start..<(start + length)]), start + length)
         case .chunked:
-            return try readChunkedBody(bytes, from: start)
+            var progress = pending.chunked ?? ChunkedProgress(index: start)
+            defer { pending.chunked = progress }
+            return try readChunkedBody(bytes, progress: &progress)
         }
     }
 
-    private func readChunkedBody(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) -> ([UInt8], Int)? {
-        var body: [UInt8] = []
-        var index = start
-        while true {
-            guard let lineEnd = firstLineEnd(bytes, from: index, to: bytes.count) else {
-                if bytes.count - index > 1024 { throw .malformed("chunk size line too long") }
+    private func readChunkedBody(_ bytes: UnsafeBufferPointer<UInt8>, progress: inout ChunkedProgress) throws(Error) -> ([UInt8], Int)? {
+        while !progress.inTrailers {
+            guard let lineEnd = firstLineEnd(bytes, from: progress.index, to: bytes.count) else {
+                if bytes.count - progress.index > 1024 { throw .malformed("chunk size line too long") }
                 return nil
             }
-            let size = try readChunkSize(UnsafeBufferPointer(rebasing: bytes[index..<lineEnd]))
-            index = lineEnd + 2
-            if size == 0 { break }
-            guard body.count + size <= limits.maxBodyBytes else { throw .bodyTooLarge }
-            guard bytes.count - index >= size + 2 else { return nil }
-            body.append(contentsOf: bytes[index..<(index + size)])
-            index += size
-            guard bytes[index] == .cr, bytes[index + 1] == .lf else { throw .malformed("chunk data not followed by CRLF") }
-            index += 2
+            let size = try readChunkSize(UnsafeBufferPointer(rebasing: bytes[progress.index..<lineEnd]))
+            let dataStart = lineEnd + 2
+            if size == 0 {
+                progress.index = dataStart
+                progress.inTrailers = true
+                break
+            }
+            guard progress.body.count + size <= limits.maxBodyBytes else { throw .bodyTooLarge }
+            guard bytes.count - dataStart >= size + 2 else { return nil }
+            progress.body.append(contentsOf: bytes[dataStart..<(dataStart + size)])
+            let dataEnd = dataStart + size
+            guard bytes[dataEnd] == .cr, bytes[dataEnd + 1] == .lf else { throw .malformed("chunk data not followed by CRLF") }
+            progress.index = dataEnd + 2
         }
-        // Trailer section: header lines until an empty line; their content is ignored.
+        // Trailer section (RFC 9112 §7.1.2): field lines until an empty line, validated like
+        // headers; their content is ignored.
         while true {
-            guard let lineEnd = firstLineEnd(bytes, from: index, to: bytes.count) else {
-                if bytes.count - index > limits.maxHeaderBytes { throw .headersTooLarge }
+            guard let lineEnd = firstLineEnd(bytes, from: progress.index, to: bytes.count) else {
+                if bytes.count - progress.index > limits.maxHeaderBytes { throw .headersTooLarge }
                 return nil
             }
-            let isEmpty = lineEnd == index
-            index = lineEnd + 2
-            if isEmpty { return (body, index) }
+            if lineEnd == progress.index { return (progress.body, lineEnd + 2) }
+            _ = try readFieldLine(UnsafeBufferPointer(rebasing: bytes[progress.index..<lineEnd]))
+            progress.trailerCount += 1
+            guard progress.trailerCount <= limits.maxHeaderCount else { throw .tooManyHeaders }
+            progress.index = lineEnd + 2
         }
     }
 
+    /// RFC 9112 §7.1: `chunk-size [ BWS ";" chunk-ext ] CRLF`. Anything but whitespace and an
+    /// extension after the size (`2 zz`) is refused rather than ignored.
     private func readChunkSize(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> Int {
         var size = 0
-        var digits = 0
-        for byte in line {
-            guard let value = byte.hexValue else {
-                // Chunk extensions (RFC 9112 §7.1.1) follow a semicolon and are ignored.
-                if byte == UInt8(ascii: ";") || byte == .space || byte == .tab { break }
-                throw .malformed("invalid chunk size")
-            }
-            digits += 1
-            guard digits <= 15 else { throw .bodyTooLarge }
+        var index = 0
+        while index < line.count, let value = line[index].hexValue {
+            guard index < 15 else { throw .bodyTooLarge }
             size = size << 4 | Int(value)
+            index += 1
         }
-        guard digits > 0 else { throw .malformed("missing chunk size") }
+        guard index > 0 else { throw .malformed(line.isEmpty ? "missing chunk size" : "invalid chunk size") }
+        while index < line.count, line[index] == .space || line[index] == .tab { index += 1 }
+        guard index == line.count || line[index] == UInt8(ascii: ";") else { throw .malformed("invalid chunk size") }
+        // Chunk extensions are ignored, but may not smuggle control characters.
+        guard line[index...].allSatisfy({ ($0 >= 0x20 && $0 != 0x7F) || $0 == .tab }) else {
+            throw .malformed("invalid chunk extension")
+        }
         return size
     }
 }
@@ -311,6 +401,18 @@ extension UInt8 {
         case 97...102: self - 87
         case 65...70: self - 55
         default: nil
+        }
+    }
+
+    /// Bytes of RFC 3986 `host [ ":" port ]`: unreserved, sub-delims, `%`, `:` and IP-literal brackets.
+    var isHostCharacter: Bool {
+        switch self {
+        case 48...57, 65...90, 97...122: true
+        case UInt8(ascii: "-"), UInt8(ascii: "."), UInt8(ascii: "_"), UInt8(ascii: "~"), UInt8(ascii: "%"),
+             UInt8(ascii: "!"), UInt8(ascii: "$"), UInt8(ascii: "&"), UInt8(ascii: "'"), UInt8(ascii: "("),
+             UInt8(ascii: ")"), UInt8(ascii: "*"), UInt8(ascii: "+"), UInt8(ascii: ","), UInt8(ascii: ";"),
+             UInt8(ascii: "="), UInt8(ascii: ":"), UInt8(ascii: "["), UInt8(ascii: "]"): true
+        default: false
         }
     }
 

@@ -61,6 +61,16 @@ public struct HTTPResponse: Sendable {
 /// in `HTTPResponse.delayMilliseconds`, which the transport honours without stalling other connections.
 public protocol HTTPHandler: Sendable {
     func handle(_ request: HTTPRequest) -> HTTPResponse
+
+    /// The response to a request the server refused after reading its head (body too large,
+    /// conflicting framing, bad Host…): the core reports the condition, the handler may render it
+    /// for the route (`request.body` is empty). `nil` keeps the server's own short JSON error.
+    /// The connection is closed after it whatever the response says.
+    func response(forRejected request: HTTPRequest, status: HTTPStatus) -> HTTPResponse?
+}
+
+extension HTTPHandler {
+    public func response(forRejected request: HTTPRequest, status: HTTPStatus) -> HTTPResponse? { nil }
 }
 
 /// A handler made from a closure; handy in tests.

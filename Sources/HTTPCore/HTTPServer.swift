@@ -28,12 +28,27 @@ public final class HTTPServer: @unchecked Sendable {
     private var stopWaiters: [CheckedContinuation<Void, Never>] = []
     private var isStopped = false
     private var boundPort = 0
+    /// Over-cap clients that got their 503 and whose request is being read and discarded, so the
+    /// close is a FIN after the response rather than a reset that could destroy it (nginx's
+    /// lingering close). Descriptor → deadline.
+    private var lingering: [Int32: UInt64] = [:]
+    /// When accepting is paused (out of descriptors, or another accept failure), until when.
+    private var acceptPausedUntil: UInt64?
+    /// An open descriptor held back for the moment the process runs out: closing it lets the
+    /// server accept one waiting client to tell it 503 instead of leaving it in the backlog.
+    private var spareDescriptor: Int32 = -1
+    /// Where lingering connections' input is read and forgotten.
+    private let discardBuffer = UnsafeMutableRawBufferPointer.allocate(byteCount: 16 * 1024, alignment: 16)
+    private var lastAcceptWarning: UInt64 = 0
+    private var suppressedAcceptWarnings = 0
 
     /// Creates a server; nothing is bound until ``start()``.
     public init(configuration: Configuration, handler: any HTTPHandler) {
         self.configuration = configuration
         self.handler = handler
     }
+
+    deinit { discardBuffer.deallocate() }
 
     /// The bound port; meaningful after ``start()`` returns.
     public var port: Int { queue.sync { boundPort } }
@@ -49,6 +64,7 @@ public final class HTTPServer: @unchecked Sendable {
             self.listener = fd
             self.boundPort = port
             self.poller = poller
+            self.spareDescriptor = Socket.openSpareDescriptor()
             poller.add(fd, readable: true, writable: false)
             let source = DispatchSource.makeReadSource(fileDescriptor: poller.fd, queue: queue)
             source.setEventHandler { [unowned self] in self.handleEvents() }
@@ -89,6 +105,15 @@ public final class HTTPServer: @unchecked Sendable {
     /// Number of open connections (for tests and diagnostics).
     public var connectionCount: Int { queue.sync { connections.count } }
 
+    /// Over-cap connections still being drained after their 503 (for tests and diagnostics).
+    public var lingeringCount: Int { queue.sync { lingering.count } }
+
+    /// At most this many over-cap clients are drained at once; beyond it they get the 503 and an
+    /// immediate close.
+    static let maxLingering = 16
+    /// How long an over-cap client may keep sending its request after the 503 (nginx's lingering_timeout).
+    static let lingeringNanoseconds: UInt64 = 5_000_000_000
+
     static func tickInterval(for limits: HTTPLimits) -> DispatchTimeInterval {
         let shortest = min(limits.requestTimeout.milliseconds, limits.idleTimeout.milliseconds)
         return .milliseconds(Int(max(5, min(250, shortest / 4))))
@@ -104,43 +129,117 @@ public final class HTTPServer: @unchecked Sendable {
                 acceptConnections()
                 continue
             }
+            if lingering[event.fd] != nil {
+                drainLingering(event.fd)
+                continue
+            }
             guard let connection = connections[event.fd] else { continue }
             if event.writable, connection.isWaitingForWritable { flush(connection) }
+            // The peer closed while its response is delayed, slow or pending: nobody will read it,
+            // so the slot is freed now rather than when the response is due (issue 11).
+            if event.peerClosed, connection.isBusy, connections[event.fd] === connection {
+                close(connection)
+                continue
+            }
             if event.readable, connections[event.fd] === connection { read(connection) }
         }
     }
 
     private func acceptConnections() {
-        while listener >= 0 {
+        while listener >= 0, acceptPausedUntil == nil {
             let fd: Int32?
             do { fd = try Socket.accept(listener) } catch {
-                configuration.logger.warning("accept failed", metadata: ["error": "\(error)"])
+                acceptFailed(error)
                 return
             }
             guard let fd else { return }
             if connections.count >= configuration.limits.maxConnections {
-                refuse(fd)
+                refuse(fd, linger: lingering.count < Self.maxLingering)
                 continue
             }
             nextConnectionID += 1
-            let connection = HTTPConnection(fd: fd, id: nextConnectionID, limits: configuration.limits, now: Self.now())
+            let now = Self.now()
+            let connection = HTTPConnection(fd: fd, id: nextConnectionID, limits: configuration.limits, now: now)
+            // Until a complete request head arrives the connection is on the request (header)
+            // timeout from accept, so silent connections cannot hold slots for the idle timeout.
+            connection.requestStartedAt = now
             connections[fd] = connection
             poller?.add(fd, readable: true, writable: false)
         }
     }
 
-    /// Over the connection cap: a best-effort 503 on the fresh socket, then close.
-    private func refuse(_ fd: Int32) {
+    /// `accept` failed (typically EMFILE/ENFILE). The listener is level-triggered, so retrying at
+    /// once would spin: stop watching it until a connection closes or 100 ms pass, and log at
+    /// most once a second.
+    private func acceptFailed(_ error: SocketError) {
+        if error.isOutOfDescriptors, spareDescriptor >= 0 {
+            Socket.close(spareDescriptor)
+            spareDescriptor = -1
+            if let fd = try? Socket.accept(listener) { refuse(fd, linger: false) }
+            spareDescriptor = Socket.openSpareDescriptor()
+        }
+        let now = Self.now()
+        acceptPausedUntil = now + 100_000_000
+        if listener >= 0 { poller?.update(listener, readable: false, writable: false) }
+        if now &- lastAcceptWarning >= 1_000_000_000 {
+            var metadata: Logger.Metadata = ["error": "\(error)", "open connections": "\(connections.count)"]
+            if suppressedAcceptWarnings > 0 { metadata["repeats"] = "\(suppressedAcceptWarnings)" }
+            configuration.logger.warning("accept failed; pausing accepts", metadata: metadata)
+            lastAcceptWarning = now
+            suppressedAcceptWarnings = 0
+        } else {
+            suppressedAcceptWarnings += 1
+        }
+    }
+
+    private func resumeAccepting() {
+        guard acceptPausedUntil != nil else { return }
+        acceptPausedUntil = nil
+        guard listener >= 0 else { return }
+        poller?.update(listener, readable: true, writable: false)
+    }
+
+    /// Over the connection cap: a 503 with `Connection: close` on the fresh socket. With `linger`,
+    /// our side is shut down and the client's request read and discarded until it closes (or a
+    /// short deadline), so the client reads the 503 instead of a reset.
+    private func refuse(_ fd: Int32, linger: Bool) {
         var bytes: [UInt8] = []
         let response = HTTPResponse(status: .serviceUnavailable, text: #"{"error":"too many connections"}"#)
         encoder.encode(response, into: &bytes, keepAlive: false)
         _ = bytes.withUnsafeBytes { Socket.write(fd, $0) }
+        guard linger, let poller else { Socket.close(fd); return }
+        Socket.shutdownWrite(fd)
+        lingering[fd] = Self.now() + Self.lingeringNanoseconds
+        poller.add(fd, readable: true, writable: false)
+    }
+
+    private func drainLingering(_ fd: Int32) {
+        switch Socket.read(fd, into: discardBuffer) {
+        case .bytes, .wouldBlock: return
+        case .closed, .failed: endLingering(fd)
+        }
+    }
+
+    private func endLingering(_ fd: Int32) {
+        guard lingering.removeValue(forKey: fd) != nil else { return }
+        poller?.remove(fd)
         Socket.close(fd)
     }
 
     private func read(_ connection: HTTPConnection) {
         let space = connection.readableSpace()
         guard !space.isEmpty else {
+            if !connection.isBusy, !connection.hasPendingOutput, !connection.closesAfterFlush {
+                // The input cap is reached and still holds no complete request (chunk framing can
+                // outgrow the body limit on the wire): it can never complete, so 413 now rather
+                // than a stall until the request timeout.
+                let response = HTTPResponse(status: .contentTooLarge, text: #"{"error":"request body too large"}"#)
+                encoder.encode(response, into: &connection.output, keepAlive: false)
+                connection.closesAfterFlush = true
+                report(connection, request: nil, response: response, startedAt: Self.now())
+                flush(connection)
+                return
+            }
             pauseReading(connection)
             return
         }
@@ -154,10 +253,18 @@ public final class HTTPServer: @unchecked Sendable {
             return
         case .closed:
             connection.peerClosed = true
-            if connection.isHanging { close(connection); return }
+            // A client that left while its response is delayed, slow or hanging frees its slot now.
+            if connection.isBusy { close(connection); return }
             pauseReading(connection)
             serve(connection)
-            if connections[connection.fd] === connection, connection.isIdle { close(connection) }
+            guard connections[connection.fd] === connection else { return }
+            // Whatever is still buffered is a partial request that can never complete: no 408
+            // later to a closed peer, the slot is freed once the answered responses are out.
+            if connection.hasPendingOutput, !connection.isBusy {
+                connection.closesAfterFlush = true
+            } else {
+                close(connection)
+            }
         case .failed:
             close(connection)
         }
@@ -186,10 +293,19 @@ public final class HTTPServer: @unchecked Sendable {
             decoded = try connection.decoder.decode(connection.input)
         } catch {
             // Parse errors are fatal and polite: a full response with Connection: close (NIO's rule).
-            let response = HTTPResponse(status: error.status, text: #"{"error":"\#(error.message)"}"#)
-            encoder.encode(response, into: &connection.output, keepAlive: false)
+            // When the head was read, the handler may render the refusal for its route.
+            let rejected = connection.decoder.rejectedRequest
+            var response = HTTPResponse(status: error.status, text: #"{"error":"\#(error.message)"}"#)
+            if let rejected, var rendered = handler.response(forRejected: rejected, status: error.status) {
+                rendered.status = error.status
+                rendered.delivery = .normal
+                rendered.delayMilliseconds = 0
+                response = rendered
+            }
+            encoder.encode(response, into: &connection.output, keepAlive: false, isHead: rejected?.method == "HEAD",
+                           requestVersion: rejected?.version ?? .http11)
             connection.closesAfterFlush = true
-            report(connection, request: nil, response: response, startedAt: Self.now())
+            report(connection, request: rejected, response: response, startedAt: Self.now())
             return false
         }
         guard let (request, consumed) = decoded else {
@@ -264,14 +380,23 @@ public final class HTTPServer: @unchecked Sendable {
             flush(connection)
         case .slow(let milliseconds):
             var bytes: [UInt8] = []
-            encoder.encode(response, into: &bytes, keepAlive: keepAlive, isHead: delivery.isHead,
-                           requestVersion: delivery.request.version)
+            encoder.appendHead(response, bodyLength: response.body.count, into: &bytes, keepAlive: keepAlive,
+                               requestVersion: delivery.request.version)
+            // Where `Connection: close` goes if shutdown starts while the head is still trickling.
+            var closeSlot: Range<Int>?
+            if keepAlive {
+                let keepAliveField = delivery.request.version == .http10 ? "Connection: keep-alive\r\n".utf8.count : 0
+                closeSlot = (bytes.count - 2 - keepAliveField)..<(bytes.count - 2)
+            }
+            if !delivery.isHead { bytes.append(contentsOf: response.body) }
             let steps = max(1, min(bytes.count, milliseconds / 50))
             let chunk = (bytes.count + steps - 1) / steps
             let interval = milliseconds / steps
-            sendSlowly(bytes[...], chunk: chunk, interval: interval, connection: connection) { [weak self] in
-                self?.report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
-                self?.finishDeferred(connection, keepAlive: keepAlive)
+            connection.slowDelivery = HTTPConnection.SlowDelivery(bytes: bytes, sent: 0, closeSlot: closeSlot)
+            sendSlowly(chunk: chunk, interval: interval, connection: connection) { [weak self] in
+                guard let self else { return }
+                self.report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+                self.finishDeferred(connection, keepAlive: keepAlive && !self.isDraining)
             }
         case .hang:
             // Stays busy until the peer leaves or shutdown closes it.
@@ -281,22 +406,24 @@ public final class HTTPServer: @unchecked Sendable {
     }
 
     private func sendSlowly(
-        _ remaining: ArraySlice<UInt8>, chunk: Int, interval: Int, connection: HTTPConnection,
-        completion: @escaping @Sendable () -> Void
+        chunk: Int, interval: Int, connection: HTTPConnection, completion: @escaping @Sendable () -> Void
     ) {
-        guard connections[connection.fd] === connection else { return }
-        connection.output.append(contentsOf: remaining.prefix(chunk))
+        guard connections[connection.fd] === connection, var slow = connection.slowDelivery else { return }
+        let end = min(slow.bytes.count, slow.sent + chunk)
+        connection.output.append(contentsOf: slow.bytes[slow.sent..<end])
+        slow.sent = end
+        connection.slowDelivery = end == slow.bytes.count ? nil : slow
         flush(connection)
-        let rest = remaining.dropFirst(chunk)
-        guard !rest.isEmpty else { completion(); return }
+        guard end < slow.bytes.count else { completion(); return }
         queue.asyncAfter(deadline: .now() + .milliseconds(interval)) { [weak self, weak connection] in
             guard let self, let connection else { return }
-            self.sendSlowly(rest, chunk: chunk, interval: interval, connection: connection, completion: completion)
+            self.sendSlowly(chunk: chunk, interval: interval, connection: connection, completion: completion)
         }
     }
 
     private func finishDeferred(_ connection: HTTPConnection, keepAlive: Bool) {
         guard connections[connection.fd] === connection else { return }
+        let keepAlive = keepAlive && !isDraining
         connection.isBusy = false
         if !keepAlive { connection.closesAfterFlush = true }
         if connection.hasPendingOutput { flush(connection) }
@@ -354,6 +481,8 @@ public final class HTTPServer: @unchecked Sendable {
         connections[connection.fd] = nil
         poller?.remove(connection.fd)
         Socket.close(connection.fd)
+        // A descriptor came free: accepting can resume if it was paused for lack of them.
+        resumeAccepting()
         if isDraining, connections.isEmpty { finishStopping() }
     }
 
@@ -371,8 +500,14 @@ public final class HTTPServer: @unchecked Sendable {
         let now = Self.now()
         let requestTimeout = UInt64(configuration.limits.requestTimeout.milliseconds) * 1_000_000
         let idleTimeout = UInt64(configuration.limits.idleTimeout.milliseconds) * 1_000_000
+        if let until = acceptPausedUntil, now >= until { resumeAccepting() }
+        for (fd, deadline) in lingering where now >= deadline { endLingering(fd) }
         for connection in Array(connections.values) {
             if let started = connection.requestStartedAt, !connection.isBusy, !connection.closesAfterFlush,
+               !connection.hasBufferedInput, !connection.hasPendingOutput, now &- started > requestTimeout {
+                // Connected but silent: nothing to answer, just free the slot (nginx does the same).
+                close(connection)
+            } else if let started = connection.requestStartedAt, !connection.isBusy, !connection.closesAfterFlush,
                connection.hasBufferedInput, now &- started > requestTimeout {
                 let response = HTTPResponse(status: .requestTimeout, text: #"{"error":"request not received in time"}"#)
                 encoder.encode(response, into: &connection.output, keepAlive: false)
@@ -403,6 +538,12 @@ public final class HTTPServer: @unchecked Sendable {
         for connection in Array(connections.values) {
             if !connection.isBusy, !connection.isReadingPaused, !connection.closesAfterFlush { read(connection) }
             guard connections[connection.fd] === connection else { continue }
+            // A slow response whose head is still trickling says `Connection: close` after all.
+            if var slow = connection.slowDelivery, let slot = slow.closeSlot, slow.sent <= slot.lowerBound {
+                slow.bytes.replaceSubrange(slot, with: "Connection: close\r\n".utf8)
+                slow.closeSlot = nil
+                connection.slowDelivery = slow
+            }
             if connection.isHanging || (!connection.isBusy && !connection.hasPendingOutput) {
                 close(connection)
             } else {
@@ -417,6 +558,8 @@ public final class HTTPServer: @unchecked Sendable {
         isStopped = true
         timer?.cancel()
         timer = nil
+        for fd in Array(lingering.keys) { endLingering(fd) }
+        if spareDescriptor >= 0 { Socket.close(spareDescriptor); spareDescriptor = -1 }
         let waiters = stopWaiters
         stopWaiters = []
         // libdispatch forgets a source's descriptor asynchronously, by number. Closing the epoll fd

@@ -137,6 +137,20 @@ enum Socket {
         }
     }
 
+    /// Sends our FIN but keeps reading (lingering close).
+    static func shutdownWrite(_ fd: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.shutdown(fd, Int32(SHUT_WR))
+        #else
+        _ = Darwin.shutdown(fd, SHUT_WR)
+        #endif
+    }
+
+    /// A descriptor kept in reserve for when the process runs out (`-1` if none could be opened).
+    static func openSpareDescriptor() -> Int32 {
+        open("/dev/null", O_RDONLY | O_CLOEXEC)
+    }
+
     static func close(_ fd: Int32) {
         _ = Glibc_or_Darwin_close(fd)
     }

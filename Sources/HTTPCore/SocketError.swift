@@ -21,6 +21,12 @@ public enum SocketError: Error, Equatable, CustomStringConvertible {
         return false
     }
 
+    /// Whether the process or system ran out of descriptors (`EMFILE`, `ENFILE`).
+    public var isOutOfDescriptors: Bool {
+        if case .failed(_, let code, _) = self { return code == EMFILE || code == ENFILE }
+        return false
+    }
+
     public var description: String {
         switch self {
         case let .failed(operation, code, message): "\(operation) failed: \(message) (errno \(code))"

@@ -20,6 +20,8 @@ extension UnderstudyServer {
         public var rateLimits: [String: RateLimit]
         /// How many requests `GET /__admin/requests` keeps.
         public var journalSize: Int
+        /// How many bytes the journal keeps (`serve --journal-bytes`, 64 MiB); oldest entries go first.
+        public var journalBytes: Int
         /// When set, `/__admin/*` requires `Authorization: Bearer <adminToken>`.
         public var adminToken: String?
         /// Lifetime in seconds of OAuth access tokens the vendors mint (`serve --token-ttl`; 1Password: 900).
@@ -42,6 +44,7 @@ extension UnderstudyServer {
             faultRules: [FaultRule] = [],
             rateLimits: [String: RateLimit] = [:],
             journalSize: Int = 10_000,
+            journalBytes: Int = 64 * 1024 * 1024,
             adminToken: String? = nil,
             tokenTTL: Int = 900,
             maxSessions: Int = 1000,
@@ -58,6 +61,7 @@ extension UnderstudyServer {
             self.faultRules = faultRules
             self.rateLimits = rateLimits
             self.journalSize = journalSize
+            self.journalBytes = journalBytes
             self.adminToken = adminToken
             self.tokenTTL = tokenTTL
             self.maxSessions = maxSessions

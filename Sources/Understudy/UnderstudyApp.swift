@@ -80,6 +80,7 @@ public final class UnderstudyApp: HTTPHandler {
         let faultRules = configuration.faultRules
         let rateLimits = configuration.rateLimits
         let journalSize = configuration.journalSize
+        let journalBytes = configuration.journalBytes
         @Sendable func makeSession(_ name: String) -> Session {
             var credentials: [String: [VendorSeed.Credential]] = [:]
             let sessionRecords = baseRecords.map { base in
@@ -96,7 +97,7 @@ public final class UnderstudyApp: HTTPHandler {
             }
             let faults = FaultBook()
             for rule in faultRules { faults.arm(rule) }
-            return Session(name: name, records: sessionRecords, faults: faults, journal: RequestJournal(capacity: journalSize),
+            return Session(name: name, records: sessionRecords, faults: faults, journal: RequestJournal(capacity: journalSize, byteLimit: journalBytes),
                            rateLimiter: RateLimiter(limits: rateLimits), credentials: credentials)
         }
         sessions = SessionBook(
@@ -215,6 +216,27 @@ public final class UnderstudyApp: HTTPHandler {
             }
             return AdminResponses.notFound(path: request.path, served: router.patterns)
         }
+    }
+
+    /// A request the core refused after reading its head (body too large, bad framing): on a
+    /// vendor route the owning vendor renders the status in its own envelope; admin and unknown
+    /// paths keep the core's body (issue 9: the core reports the condition, the vendor renders it).
+    public func response(forRejected incoming: HTTPRequest, status: HTTPStatus) -> HTTPResponse? {
+        var request = incoming
+        request.path = Self.normalizedPath(incoming.path)
+        guard !Self.isAdminPath(request.path) else { return nil }
+        let index: Int, parameters: [String: String], vendorPath: String, operation: VendorOperation?
+        if case .found(.vendor(let found, let number, let prefixed), let values) = router.match(method: request.method, path: request.path) {
+            (index, parameters, operation) = (found, values, records[found].operations[number])
+            vendorPath = prefixed ? String(request.path.dropFirst(records[found].id.count + 1)) : request.path
+        } else if let (found, path) = vendorOwning(request.path) {
+            (index, parameters, vendorPath, operation) = (found, [:], path, nil)
+        } else {
+            return nil
+        }
+        var response = records[index].api.errorResponse(status: status, request: vendorRequest(request, index, parameters, vendorPath, operation: operation))
+        response.logMetadata["vendor"] = records[index].id
+        return response
     }
 
     /// Runs a vendor request through the fault layer: magic credentials, per-request flags

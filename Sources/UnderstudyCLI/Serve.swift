@@ -53,6 +53,12 @@ extension UnderstudyCommand {
         @Option(name: .customLong("journal-size"), help: "How many requests GET /__admin/requests keeps.")
         var journalSize = 10_000
 
+        @Option(name: .customLong("journal-bytes"), help: ArgumentHelp("Most bytes GET /__admin/requests keeps (e.g. 64MiB, 512KiB); each entry keeps the first 4 KiB of its body.", valueName: "bytes"))
+        var journalBytes = ByteCount(67_108_864)
+
+        @Option(name: .customLong("max-connections"), help: ArgumentHelp("Most simultaneous connections; more get a 503. Lowered to fit the open-file limit, which is raised to its hard maximum at start.", valueName: "N"))
+        var maxConnections = 1024
+
         @Option(name: .customLong("admin-token"), help: ArgumentHelp("Require Authorization: Bearer <token> on /__admin/*.", valueName: "token"))
         var adminToken: String?
 
@@ -76,6 +82,8 @@ extension UnderstudyCommand {
                 throw ValidationError("--session-idle must be a duration such as 30s, 10m or 1h, got '\(sessionIdle)'")
             }
             guard journalSize >= 1 else { throw ValidationError("--journal-size must be at least 1, got \(journalSize)") }
+            guard journalBytes.value >= 64 * 1024 else { throw ValidationError("--journal-bytes must be at least 64KiB, got \(journalBytes.value)") }
+            guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 1000000, got \(maxConnections)") }
             _ = try parsedRateLimits()
             _ = try parsedGeneration()
             if let adminToken, adminToken.isEmpty || adminToken.contains(" ") {
@@ -88,13 +96,16 @@ extension UnderstudyCommand {
             let accessLog = AccessLog(format: log)
             var configuration = UnderstudyServer.Configuration(
                 host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey,
-                generation: try parsedGeneration(), rateLimits: try parsedRateLimits(), journalSize: journalSize, adminToken: adminToken,
-                tokenTTL: tokenTTL, maxSessions: maxSessions,
+                generation: try parsedGeneration(), rateLimits: try parsedRateLimits(), journalSize: journalSize,
+                journalBytes: journalBytes.value, adminToken: adminToken, tokenTTL: tokenTTL, maxSessions: maxSessions,
                 sessionIdleMilliseconds: DurationText.milliseconds(sessionIdle) ?? 600_000, logger: Logger(label: "understudy")
             )
+            let descriptors = DescriptorLimit.raiseToHardLimit()
+            configuration.limits.maxConnections = DescriptorLimit.connectionCap(requested: maxConnections, descriptorLimit: descriptors)
+
             if let faults {
                 do {
-                    let text = try TextFile.read(faults)
+                    let text = try TextFile.read(faults, maxBytes: TextFile.maxFaultBytes)
                     configuration.faultRules = try FaultRule.readFile(text, knownVendors: VendorRegistry.all.map(\.id))
                 } catch let error as TextFile.ReadError {
                     fail("cannot read --faults \(faults): \(error.message)")
@@ -114,6 +125,13 @@ extension UnderstudyCommand {
                 fail("cannot listen on \(host):\(port): \(error)")
             } catch let error as SeedError {
                 fail("bad seed file: \(error)")
+            }
+            // The ready line's neighbour on stderr: the connection cap in effect.
+            let cap = configuration.limits.maxConnections
+            if cap < maxConnections {
+                FileHandleStderr.write("understudy: --max-connections lowered to \(cap): the open-file limit is \(descriptors)\n")
+            } else if log != .off {
+                FileHandleStderr.write("understudy: accepting up to \(cap) connections (open-file limit \(descriptors))\n")
             }
             if let readyFile {
                 do { try writeFile(readyFile, server.baseURL + "\n") } catch { fail("cannot write --ready-file \(readyFile): \(error)") }
@@ -168,6 +186,55 @@ extension UnderstudyCommand {
             defer { fclose(handle) }
             guard fputs(text, handle) >= 0 else { throw POSIXFailure(code: errno) }
         }
+    }
+}
+
+/// A byte size on the command line: `67108864`, `64MiB`, `64M`, `512KiB`, `1GiB` (binary units).
+struct ByteCount: ExpressibleByArgument, CustomStringConvertible {
+    var value: Int
+
+    init(_ value: Int) { self.value = value }
+
+    init?(argument: String) {
+        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
+        var digits = Substring(argument)
+        var multiplier = 1
+        for (suffix, factor) in units where argument.hasSuffix(suffix) {
+            digits = argument.dropLast(suffix.count)
+            multiplier = factor
+            break
+        }
+        guard let number = Int(digits), number >= 0, number <= Int.max / multiplier else { return nil }
+        value = number * multiplier
+    }
+
+    var description: String {
+        value % (1 << 20) == 0 ? "\(value >> 20)MiB" : value % (1 << 10) == 0 ? "\(value >> 10)KiB" : "\(value)"
+    }
+
+    var defaultValueDescription: String { description }
+}
+
+/// The process's open-file limit, which bounds how many connections can be open at once.
+enum DescriptorLimit {
+    /// Raises the soft `RLIMIT_NOFILE` to the hard limit (as nginx's `worker_rlimit_nofile` does)
+    /// and returns the soft limit in effect afterwards.
+    static func raiseToHardLimit() -> Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0 else { return 1024 }
+        if limit.rlim_cur < limit.rlim_max {
+            var raised = limit
+            raised.rlim_cur = limit.rlim_max
+            if setrlimit(Int32(RLIMIT_NOFILE.rawValue), &raised) == 0 { limit = raised }
+        }
+        return limit.rlim_cur >= rlim_t(Int32.max) ? Int(Int32.max) : Int(limit.rlim_cur)
+    }
+
+    /// The connection cap that fits `descriptorLimit`: a quarter of the descriptors (at most 64)
+    /// stay free for the listener, the poller, seed files and clients being told 503.
+    static func connectionCap(requested: Int, descriptorLimit: Int) -> Int {
+        let reserve = min(64, descriptorLimit / 4)
+        return max(1, min(requested, descriptorLimit - reserve))
     }
 }
 

@@ -17,7 +17,7 @@ extension UnderstudyApp {
             return HTTPResponse(status: .ok, body: session.faults.listing.compactBytes)
         case .armFault:
             let json: JSONValue
-            do { json = try JSONValue.parse(request.body) } catch {
+            do { json = try Self.parseAdminBody(request.body) } catch {
                 return AdminResponses.error(.badRequest, "body: \(error.description)")
             }
             do {
@@ -68,7 +68,7 @@ extension UnderstudyApp {
     /// `POST /__admin/sessions {"name": …}` → the session's credentials, per vendor and role.
     private func createSession(_ request: HTTPRequest) -> HTTPResponse {
         let body: JSONValue
-        do { body = try JSONValue.parse(request.body) } catch {
+        do { body = try Self.parseAdminBody(request.body) } catch {
             return AdminResponses.error(.badRequest, "body: \(error.description)")
         }
         guard let members = body.objectValue else { return AdminResponses.error(.badRequest, #"body: expected {"name": "<session name>"}"#) }
@@ -114,7 +114,7 @@ extension UnderstudyApp {
                 return response
             default:
                 let body: JSONValue
-                do { body = try JSONValue.parse(request.body) } catch {
+                do { body = try Self.parseAdminBody(request.body) } catch {
                     return AdminResponses.error(.badRequest, "body: \(error.description)")
                 }
                 var response = if case .addUser = target {

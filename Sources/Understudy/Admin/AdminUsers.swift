@@ -30,15 +30,18 @@ extension UnderstudyApp {
         var template: JSONValue
         var attempt = 0
         var taken: Bool
+        var generatedID = ""
         repeat {
             // Runtime users get numbers far above any generated block, from their own seed.
             let number = Int(runtimeUserCounter.next()) + 100_000_000_000
             var person = SyntheticPerson(number: number, seed: 0xADD_ED05E7, idFormat: vendor.syntheticIDFormat, count: 1, createdAt: Self.unixNow())
             template = vendor.syntheticUser(&person, seed: record.seed)
+            generatedID = person.id
             taken = record.store.snapshot().contains(id: person.id)
             attempt += 1
         } while taken && attempt < 8
         var user = try validated(vendor, merging: members, over: template)
+        if user.id != generatedID { try checkIDFormat(user.id, of: vendor) }
         user.isRemoved = removed ?? false
         guard record.store.append(user) else {
             throw UserChangeError(status: HTTPStatus(code: 409), message: "a \(vendorID) user with id '\(user.id)' already exists")
@@ -102,9 +105,55 @@ extension UnderstudyApp {
         return record
     }
 
+    /// Admin bodies (a user, a fault rule) are a few hundred bytes; 64 KiB is far beyond any of
+    /// them and bounds what one admin request can cost on the event loop before any parsing.
+    public static let maxAdminBodyBytes = 64 * 1024
+
+    /// Why an admin body was refused before or while parsing.
+    public struct AdminBodyError: Error, CustomStringConvertible, Sendable {
+        public var description: String
+    }
+
+    /// An admin body parsed strictly (duplicate keys and invalid UTF-8 refused), after a size check.
+    static func parseAdminBody(_ body: [UInt8]) throws(AdminBodyError) -> JSONValue {
+        guard body.count <= maxAdminBodyBytes else {
+            throw AdminBodyError(description: "\(body.count) bytes is over the \(maxAdminBodyBytes / 1024) KiB limit for admin bodies")
+        }
+        do { return try JSONValue.parseStrictly(body) } catch { throw AdminBodyError(description: error.description) }
+    }
+
+    /// A user object has a few dozen fields at most; more is refused before any validation, so
+    /// one request cannot buy seconds of work on the event loop (issue 11: 95 000 keys took 19 s).
+    static let maxBodyMembers = 256
+
+    /// Ids supplied in a body must look like the vendor's own (its `syntheticIDFormat`: prefix,
+    /// alphabet, length), so `user-\r\nX` or `../../etc/passwd` never become ids.
+    private func checkIDFormat(_ id: String, of vendor: any VendorAPI) throws(UserChangeError) {
+        guard !Self.hasIDFormat(id, vendor.syntheticIDFormat) else { return }
+        let format = vendor.syntheticIDFormat
+        let shape = format.prefix.isEmpty ? "" : "'\(format.prefix)' then "
+        throw UserChangeError(
+            status: .badRequest,
+            message: "body.id: '\(id)' is not a \(vendor.id) id (\(shape)\(format.length) characters of \(String(decoding: format.alphabet, as: UTF8.self)))"
+        )
+    }
+
+    /// Whether `id` is the format's prefix followed by exactly `length` characters of its alphabet.
+    static func hasIDFormat(_ id: String, _ format: SyntheticIDFormat) -> Bool {
+        let utf8 = Array(id.utf8)
+        let prefix = Array(format.prefix.utf8)
+        guard utf8.count == prefix.count + format.length, utf8.starts(with: prefix) else { return false }
+        var allowed = [Bool](repeating: false, count: 256)
+        for byte in format.alphabet { allowed[Int(byte)] = true }
+        return utf8[prefix.count...].allSatisfy { allowed[Int($0)] }
+    }
+
     private func splitMeta(_ body: JSONValue) throws(UserChangeError) -> ([(String, JSONValue)], Bool?) {
         guard let members = body.objectValue else {
             throw UserChangeError(status: .badRequest, message: "body: expected a JSON object in the vendor's user shape")
+        }
+        guard members.count <= Self.maxBodyMembers else {
+            throw UserChangeError(status: .badRequest, message: "body: at most \(Self.maxBodyMembers) members, got \(members.count)")
         }
         var removed: Bool?
         if let meta = body["understudy"] {

@@ -6,42 +6,79 @@ import Darwin
 public import HTTPCore
 import Synchronization
 
-/// The last N requests the server answered, for `GET /__admin/requests`. Recording keeps only
-/// references (the request is copy-on-write), so the hot path pays for an append, not for JSON.
+/// The last requests the server answered, for `GET /__admin/requests`, bounded twice: by count
+/// (`serve --journal-size`, 10 000) and by bytes (`serve --journal-bytes`, 64 MiB), oldest
+/// dropped first. Each entry keeps at most the first ``bodyPrefixBytes`` of its request body and
+/// says `"truncated": true` when it was cut, so 1 MB uploads cannot grow memory by gigabytes.
+/// Recording keeps references (the request is copy-on-write), so the hot path pays for an
+/// append, not for JSON.
 public final class RequestJournal: Sendable {
     struct Entry: Sendable {
         var id: UInt64
         var unixMilliseconds: Int64
         var exchange: HTTPExchange
+        /// The request body's length before it was cut to the kept prefix.
+        var bodyBytes: Int
+        /// What the entry is charged against the byte budget.
+        var cost: Int
     }
 
     private struct State: Sendable {
-        var entries: [Entry] = []
-        var start = 0
+        /// Oldest first from `head`; slots before `head` are dropped entries awaiting compaction.
+        var entries: [Entry?] = []
+        var head = 0
+        var bytes = 0
         var nextID: UInt64 = 1
+
+        var count: Int { entries.count - head }
+
+        mutating func dropOldest() {
+            bytes -= entries[head]?.cost ?? 0
+            entries[head] = nil
+            head += 1
+            if head > 64, head * 2 > entries.count {
+                entries.removeFirst(head)
+                head = 0
+            }
+        }
     }
 
     /// How many requests are kept; older ones are dropped.
     public let capacity: Int
+    /// How many bytes (targets, headers, kept body prefixes) are kept; older entries are dropped.
+    public let byteLimit: Int
+    /// Each entry keeps at most this much of its request body.
+    public static let bodyPrefixBytes = 4096
+    /// Bookkeeping charged per entry on top of its bytes.
+    static let entryOverhead = 256
     private let state = Mutex(State())
 
-    public init(capacity: Int = 10_000) {
+    public init(capacity: Int = 10_000, byteLimit: Int = 64 * 1024 * 1024) {
         self.capacity = max(1, capacity)
+        self.byteLimit = max(1, byteLimit)
     }
 
     public func record(_ exchange: HTTPExchange) {
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000)
+        var kept = exchange
+        let bodyBytes = exchange.request?.body.count ?? 0
+        if bodyBytes > Self.bodyPrefixBytes {
+            kept.request?.body = Array(exchange.request!.body.prefix(Self.bodyPrefixBytes))
+        }
+        var cost = Self.entryOverhead + min(bodyBytes, Self.bodyPrefixBytes)
+        if let request = kept.request {
+            cost += request.target.utf8.count + request.path.utf8.count + request.rawQuery.utf8.count
+            for field in request.headers { cost += field.name.utf8.count + field.value.utf8.count + 32 }
+            for item in request.query { cost += item.name.utf8.count + item.value.utf8.count + 32 }
+        }
         state.withLock { state in
-            let entry = Entry(id: state.nextID, unixMilliseconds: milliseconds, exchange: exchange)
+            let entry = Entry(id: state.nextID, unixMilliseconds: milliseconds, exchange: kept, bodyBytes: bodyBytes, cost: cost)
             state.nextID += 1
-            if state.entries.count < capacity {
-                state.entries.append(entry)
-            } else {
-                state.entries[state.start] = entry
-                state.start = (state.start + 1) % capacity
-            }
+            state.entries.append(entry)
+            state.bytes += cost
+            while state.count > capacity || (state.bytes > byteLimit && state.count > 1) { state.dropOldest() }
         }
     }
 
@@ -49,12 +86,15 @@ public final class RequestJournal: Sendable {
     public var count: Int { state.withLock { $0.entries.count } }
 
     public func clear() {
-        state.withLock { $0 = State(entries: [], start: 0, nextID: $0.nextID) }
+        state.withLock { $0 = State(nextID: $0.nextID) }
     }
+
+    /// Bytes currently charged against ``byteLimit`` (for tests and diagnostics).
+    public var storedBytes: Int { state.withLock { $0.bytes } }
 
     /// Entries oldest first.
     func entries() -> [Entry] {
-        state.withLock { state in Array(state.entries[state.start...] + state.entries[..<state.start]) }
+        state.withLock { state in state.entries[state.head...].compactMap { $0 } }
     }
 
     /// `{"requests":[…]}`, newest last, optionally filtered; `limit` keeps the newest N.
@@ -84,17 +124,21 @@ public final class RequestJournal: Sendable {
         func number(_ value: Int) -> JSONValue { .number(Double(value), text: String(value)) }
         var query: [(String, JSONValue)] = []
         for item in request?.query ?? [] {
-            if let index = query.firstIndex(where: { $0.0 == item.name }) {
-                switch query[index].1 {
-                case .array(let values): query[index].1 = .array(values + [.string(item.value)])
-                case let single: query[index].1 = .array([single, .string(item.value)])
-                }
-            } else {
-                query.append((item.name, .string(item.value)))
-            }
+            let value = Credentials.isSecretParameter(item.name) ? mask(item.value) : item.value
+            append(&query, item.name, value, caseInsensitive: false)
         }
-        let headers: [(String, JSONValue)] = (request?.headers.fields ?? []).map { field in
-            (field.name, .string(field.name.lowercased() == "authorization" ? mask(field.value) : field.value))
+        // One member per header name (a doubled Authorization is one list, not two equal keys).
+        var headers: [(String, JSONValue)] = []
+        for field in request?.headers.fields ?? [] {
+            append(&headers, field.name, Credentials.isSecretHeader(field.name) ? mask(field.value) : field.value, caseInsensitive: true)
+        }
+        var body: JSONValue = .null
+        if let request, !request.body.isEmpty {
+            var text = String(decoding: request.body, as: UTF8.self)
+            if request.headers["Content-Type"]?.lowercased().hasPrefix("application/x-www-form-urlencoded") == true {
+                text = Credentials.maskedForm(text)
+            }
+            body = .string(text)
         }
         let tenths = Int((exchange.durationNanoseconds + 50_000) / 100_000)
         return .object([
@@ -109,7 +153,20 @@ public final class RequestJournal: Sendable {
             ("status", number(exchange.status.code)),
             ("durationMs", .number(Double(tenths) / 10, text: "\(tenths / 10).\(tenths % 10)")),
             ("fault", exchange.metadata["fault"].map(JSONValue.string) ?? .null),
+            ("body", body),
+            ("bodyBytes", number(entry.bodyBytes)),
+            ("truncated", .bool(entry.bodyBytes > (request?.body.count ?? 0))),
         ])
+    }
+
+    /// Adds `value` under `name`, turning a repeated name into one list.
+    private static func append(_ members: inout [(String, JSONValue)], _ name: String, _ value: String, caseInsensitive: Bool) {
+        let index = members.firstIndex { caseInsensitive ? $0.0.lowercased() == name.lowercased() : $0.0 == name }
+        guard let index else { members.append((name, .string(value))); return }
+        switch members[index].1 {
+        case .array(let values): members[index].1 = .array(values + [.string(value)])
+        case let single: members[index].1 = .array([single, .string(value)])
+        }
     }
 
     /// Everything but the last 4 characters becomes `*`, keeping the scheme word readable.
@@ -126,5 +183,58 @@ public final class RequestJournal: Sendable {
 
     static func isoTime(_ unixMilliseconds: Int64) -> String {
         ISO8601.format(seconds: Int(unixMilliseconds / 1000), milliseconds: Int(unixMilliseconds % 1000))
+    }
+}
+
+/// Which journal fields carry credentials and are masked.
+enum Credentials {
+    /// Request headers that carry a credential (RFC 9110 §11.6–11.7, cookies, API-key and
+    /// client-secret conventions).
+    static func isSecretHeader(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return ["authorization", "proxy-authorization", "cookie", "x-api-key", "api-key", "x-auth-token", "x-client-secret", "client-secret"]
+            .contains(lower) || lower.hasSuffix("-secret") || lower.hasSuffix("-token")
+    }
+
+    /// Query or form parameters that carry a credential (`api_key=`, `access_token=`, OAuth's
+    /// `client_secret=`, `token=` …).
+    static func isSecretParameter(_ name: String) -> Bool {
+        let lower = name.lowercased()
+        return ["api_key", "apikey", "api-key", "key", "access_token", "refresh_token", "id_token", "token", "client_secret",
+                "password", "secret", "assertion", "client_assertion"].contains(lower)
+    }
+
+    /// An `application/x-www-form-urlencoded` body with the values of secret parameters masked.
+    static func maskedForm(_ body: String) -> String {
+        body.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
+            guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
+            let name = PercentDecodedName.decode(pair[..<equals])
+            guard isSecretParameter(name) else { return String(pair) }
+            return "\(pair[..<equals])=\(RequestJournal.mask(String(pair[pair.index(after: equals)...])))"
+        }.joined(separator: "&")
+    }
+}
+
+/// Just enough form decoding to recognise a parameter name (`client%5Fsecret`, `+`).
+private enum PercentDecodedName {
+    static func decode(_ text: Substring) -> String {
+        var bytes: [UInt8] = []
+        var iterator = text.utf8.makeIterator()
+        while let byte = iterator.next() {
+            if byte == UInt8(ascii: "+") { bytes.append(0x20); continue }
+            guard byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
+                  let h = hex(high), let l = hex(low) else { bytes.append(byte); continue }
+            bytes.append(h << 4 | l)
+        }
+        return String(decoding: bytes, as: UTF8.self)
+    }
+
+    private static func hex(_ byte: UInt8) -> UInt8? {
+        switch byte {
+        case 48...57: byte - 48
+        case 97...102: byte - 87
+        case 65...70: byte - 55
+        default: nil
+        }
     }
 }

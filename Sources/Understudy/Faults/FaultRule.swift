@@ -108,7 +108,7 @@ public struct FaultRule: Sendable, Equatable {
     /// Reads a rules file: a JSON array of rules, or `{"faults": [...]}`.
     public static func readFile(_ text: String, knownVendors: [String]) throws(Invalid) -> [FaultRule] {
         let json: JSONValue
-        do { json = try JSONValue.parse(text) } catch { throw Invalid(field: "file", problem: error.description) }
+        do { json = try JSONValue.parseStrictly(text) } catch { throw Invalid(field: "file", problem: error.description) }
         let list: [JSONValue]
         if let array = json.arrayValue {
             list = array

@@ -92,19 +92,58 @@ extension JSONValue {
     }
 
     public static func parse(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
-        var parser = JSONParser(bytes: bytes)
+        try parse(bytes, strict: false)
+    }
+
+    /// Parses input we own the rules of (admin bodies, seed files, fault files) strictly: a
+    /// duplicate object key is an error naming the key (RFC 8259 §4 leaves duplicates undefined,
+    /// and parsers disagree on which one wins), and so is invalid UTF-8 (RFC 8259 §8.1), which the
+    /// lenient ``parse(_:)-swift.type.method`` turns into U+FFFD. Vendor request bodies keep the
+    /// lenient parse: the real services accept duplicates.
+    public static func parseStrictly(_ bytes: [UInt8]) throws(JSONParseError) -> JSONValue {
+        if let offset = firstInvalidUTF8(bytes) { throw JSONParseError(offset: offset, reason: "invalid UTF-8") }
+        return try parse(bytes, strict: true)
+    }
+
+    /// Strict parse of a text that is already valid UTF-8.
+    public static func parseStrictly(_ text: String) throws(JSONParseError) -> JSONValue {
+        try parse(Array(text.utf8), strict: true)
+    }
+
+    private static func parse(_ bytes: [UInt8], strict: Bool) throws(JSONParseError) -> JSONValue {
+        var parser = JSONParser(bytes: bytes, rejectsDuplicateKeys: strict)
         let value = try parser.parseValue(depth: 0)
         parser.skipWhitespace()
         guard parser.index == bytes.count else { throw parser.error("unexpected trailing characters") }
         return value
     }
+
+    /// The offset of the first byte that is not part of well-formed UTF-8, or `nil`.
+    static func firstInvalidUTF8(_ bytes: [UInt8]) -> Int? {
+        // ASCII fast path: most admin bodies are all ASCII.
+        guard let firstHigh = bytes.firstIndex(where: { $0 >= 0x80 }) else { return nil }
+        var offset = firstHigh
+        var iterator = bytes[firstHigh...].makeIterator()
+        var decoder = UTF8()
+        while true {
+            switch decoder.decode(&iterator) {
+            case .scalarValue(let scalar): offset += UTF8.width(scalar)
+            case .emptyInput: return nil
+            case .error: return offset
+            }
+        }
+    }
 }
 
 private struct JSONParser {
     let bytes: [UInt8]
+    let rejectsDuplicateKeys: Bool
     var index = 0
 
-    init(bytes: [UInt8]) { self.bytes = bytes }
+    init(bytes: [UInt8], rejectsDuplicateKeys: Bool = false) {
+        self.bytes = bytes
+        self.rejectsDuplicateKeys = rejectsDuplicateKeys
+    }
 
     func error(_ reason: String) -> JSONParseError { JSONParseError(offset: index, reason: reason) }
 
@@ -137,12 +176,25 @@ private struct JSONParser {
     mutating func parseObject(depth: Int) throws(JSONParseError) -> JSONValue {
         index += 1
         var members: [(String, JSONValue)] = []
+        // Small objects check duplicates by scanning; large ones by a set (linear overall).
+        var seen: Set<String> = []
         skipWhitespace()
         if index < bytes.count, bytes[index] == UInt8(ascii: "}") { index += 1; return .object(members) }
         while true {
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: "\"") else { throw error("expected a string key") }
+            let keyOffset = index
             let key = try parseString()
+            if rejectsDuplicateKeys {
+                let duplicate: Bool
+                if members.count < 16 {
+                    duplicate = members.contains { $0.0 == key }
+                } else {
+                    if seen.isEmpty { seen = Set(members.map(\.0)) }
+                    duplicate = !seen.insert(key).inserted
+                }
+                if duplicate { throw JSONParseError(offset: keyOffset, reason: "duplicate key '\(key)'") }
+            }
             skipWhitespace()
             guard index < bytes.count, bytes[index] == UInt8(ascii: ":") else { throw error("expected ':'") }
             index += 1

@@ -95,7 +95,7 @@ extension VendorSeed {
     /// Parses a seed file: `{"vendor", "credentials", "accounts"?, "removedUserIds"?, "users"}`.
     public static func read(_ text: String, file: String, vendor: any VendorAPI) throws(SeedError) -> VendorSeed {
         let root: JSONValue
-        do { root = try JSONValue.parse(text) } catch {
+        do { root = try JSONValue.parseStrictly(text) } catch {
             throw SeedError(file: file, path: "$", problem: error.description)
         }
         do {

@@ -257,24 +257,24 @@ struct OpenPhoneVersionsTests {
 
     @Test func adminChanges_areSeenByBothVersions() throws {
         let app = try makeApp()
-        let user = #"{"id":"USadminMade","email":"made@example.com","firstName":"Made","lastName":null,"pictureUrl":null,"role":"member","createdAt":"2024-01-01T00:00:00Z","updatedAt":"2024-01-01T00:00:00Z"}"#
+        let user = #"{"id":"USadmMade1","email":"made@example.com","firstName":"Made","lastName":null,"pictureUrl":null,"role":"member","createdAt":"2024-01-01T00:00:00Z","updatedAt":"2024-01-01T00:00:00Z"}"#
         let created = app.handle(HTTPRequest(method: "POST", target: "/__admin/vendors/openphone/users", headers: ["Host": "x"], body: Array(user.utf8)))
         #expect(created.status == .created)
-        #expect(dated(app, "/users/USadminMade").text == #"{"data":"# + user + "}")
-        #expect(app.handle(.make("/v1/users/USadminMade", authorization: Self.admin)).text == #"{"data":"# + user + "}")
+        #expect(dated(app, "/users/USadmMade1").text == #"{"data":"# + user + "}")
+        #expect(app.handle(.make("/v1/users/USadmMade1", authorization: Self.admin)).text == #"{"data":"# + user + "}")
         let lastDated = try walkDated(app, limit: 50).ids
-        #expect(lastDated.last == "USadminMade")
-        #expect(try walkV1(app).last == "USadminMade")
+        #expect(lastDated.last == "USadmMade1")
+        #expect(try walkV1(app).last == "USadmMade1")
 
-        let patched = app.handle(HTTPRequest(method: "PATCH", target: "/__admin/vendors/openphone/users/USadminMade", headers: ["Host": "x"], body: Array(#"{"role":"admin"}"#.utf8)))
+        let patched = app.handle(HTTPRequest(method: "PATCH", target: "/__admin/vendors/openphone/users/USadmMade1", headers: ["Host": "x"], body: Array(#"{"role":"admin"}"#.utf8)))
         #expect(patched.status == .ok)
-        #expect(try dated(app, "/users/USadminMade").json()["data"]?["role"] == .string("admin"))
-        #expect(try app.handle(.make("/v1/users/USadminMade", authorization: Self.admin)).json()["data"]?["role"] == .string("admin"))
+        #expect(try dated(app, "/users/USadmMade1").json()["data"]?["role"] == .string("admin"))
+        #expect(try app.handle(.make("/v1/users/USadmMade1", authorization: Self.admin)).json()["data"]?["role"] == .string("admin"))
 
-        let deleted = app.handle(HTTPRequest(method: "DELETE", target: "/__admin/vendors/openphone/users/USadminMade", headers: ["Host": "x"]))
+        let deleted = app.handle(HTTPRequest(method: "DELETE", target: "/__admin/vendors/openphone/users/USadmMade1", headers: ["Host": "x"]))
         #expect(deleted.status == .noContent)
-        #expect(dated(app, "/users/USadminMade").status == .notFound)
-        #expect(app.handle(.make("/v1/users/USadminMade", authorization: Self.admin)).status == .notFound)
+        #expect(dated(app, "/users/USadmMade1").status == .notFound)
+        #expect(app.handle(.make("/v1/users/USadmMade1", authorization: Self.admin)).status == .notFound)
         #expect(try walkDated(app, limit: 50).ids == seededIDs(app, "openphone"))
     }
 
