@@ -126,23 +126,27 @@ extension UnderstudyApp {
     /// one request cannot buy seconds of work on the event loop (issue 11: 95 000 keys took 19 s).
     static let maxBodyMembers = 256
 
-    /// Ids supplied in a body must look like the vendor's own (its `syntheticIDFormat`: prefix,
-    /// alphabet, length), so `user-\r\nX` or `../../etc/passwd` never become ids.
+    /// Ids supplied in a body must look like the vendor's own (its `syntheticIDFormat`: prefix and
+    /// alphabet), so `user-\r\nX` or `../../etc/passwd` never become ids. The length is free up to
+    /// 64 characters: vendors document patterns, not lengths (Quo: `^US(.*)$`, its docs' `US123abc`),
+    /// and a test that seeds an id from its own fixtures must not be refused.
     private func checkIDFormat(_ id: String, of vendor: any VendorAPI) throws(UserChangeError) {
         guard !Self.hasIDFormat(id, vendor.syntheticIDFormat) else { return }
         let format = vendor.syntheticIDFormat
         let shape = format.prefix.isEmpty ? "" : "'\(format.prefix)' then "
         throw UserChangeError(
             status: .badRequest,
-            message: "body.id: '\(id)' is not a \(vendor.id) id (\(shape)\(format.length) characters of \(String(decoding: format.alphabet, as: UTF8.self)))"
+            message: "body.id: '\(id)' is not a \(vendor.id) id (\(shape)1 to \(Self.maxIDBodyLength) characters of \(String(decoding: format.alphabet, as: UTF8.self)))"
         )
     }
 
-    /// Whether `id` is the format's prefix followed by exactly `length` characters of its alphabet.
+    static let maxIDBodyLength = 64
+
+    /// Whether `id` is the format's prefix followed by 1 to 64 characters of its alphabet.
     static func hasIDFormat(_ id: String, _ format: SyntheticIDFormat) -> Bool {
         let utf8 = Array(id.utf8)
         let prefix = Array(format.prefix.utf8)
-        guard utf8.count == prefix.count + format.length, utf8.starts(with: prefix) else { return false }
+        guard utf8.count > prefix.count, utf8.count <= prefix.count + maxIDBodyLength, utf8.starts(with: prefix) else { return false }
         var allowed = [Bool](repeating: false, count: 256)
         for byte in format.alphabet { allowed[Int(byte)] = true }
         return utf8[prefix.count...].allSatisfy { allowed[Int($0)] }

@@ -17,3 +17,11 @@ struct AdminVendorHooksTests {
         #expect(after.status == .notFound)
     }
 }
+
+/// Supplied ids: the vendor's prefix and alphabet, any length up to 64 (vendors document patterns).
+struct AdminSuppliedIDTests {
+    @Test(arguments: [("US123abc", true), ("USconformance", true), ("US", false), ("US" + String(repeating: "a", count: 65), false), ("XX123abc", false)])
+    func openPhoneIDs_followThePatternNotALength(id: String, accepted: Bool) {
+        #expect(UnderstudyApp.hasIDFormat(id, OpenPhone().syntheticIDFormat) == accepted)
+    }
+}
