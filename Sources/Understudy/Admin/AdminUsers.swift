@@ -42,7 +42,7 @@ extension UnderstudyApp {
         } while taken && attempt < 8
         var user = try validated(vendor, merging: members, over: template)
         if user.id != generatedID { try checkIDFormat(user.id, of: vendor) }
-        user.isRemoved = removed ?? false
+        user.isHidden = removed ?? false
         guard record.store.append(user) else {
             throw UserChangeError(status: HTTPStatus(code: 409), message: "a \(vendorID) user with id '\(user.id)' already exists")
         }
@@ -63,7 +63,7 @@ extension UnderstudyApp {
         let (members, removed) = try splitMeta(body)
         var user = try validated(record.api, merging: members, over: current.document)
         guard user.id == id else { throw UserChangeError(status: .badRequest, message: "body: the user id cannot be changed") }
-        user.isRemoved = removed ?? current.isRemoved
+        user.isHidden = removed ?? current.isHidden
         guard record.store.replace(user) else {
             throw UserChangeError(status: .notFound, message: "no \(vendorID) user with id '\(id)'")
         }

@@ -27,7 +27,7 @@ public final class GeneratedUsers: Sendable {
 
     func user(_ number: Int) -> StoredUser {
         var user = make(number)
-        user.isRemoved = removedNumbers.binarySearch(number)
+        user.isHidden = removedNumbers.binarySearch(number)
         return user
     }
 

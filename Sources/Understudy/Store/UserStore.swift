@@ -166,7 +166,7 @@ public final class UserStore: Sendable {
                 explicitSequences: (0..<UInt64(users.count)).map { base + $0 + 1 },
                 sequenceByID: Dictionary(users.enumerated().map { ($1.id, base + UInt64($0) + 1) }, uniquingKeysWith: { first, _ in first }),
                 nextSequence: base + UInt64(users.count) + 1,
-                removedIndices: (generated?.removedNumbers ?? []) + users.indices.filter { users[$0].isRemoved }.map { $0 + generatedCount }
+                removedIndices: (generated?.removedNumbers ?? []) + users.indices.filter { users[$0].isHidden }.map { $0 + generatedCount }
             )
         }
 
@@ -329,17 +329,17 @@ public final class UserStore: Sendable {
             explicit.append(user)
             explicitSequences.append(sequence)
             sequenceByID[user.id] = sequence
-            if user.isRemoved { removedIndices.append(count - 1) }
+            if user.isHidden { removedIndices.append(count - 1) }
             return true
         }
 
         /// Replaces the user with this id in place. Fails if there is none.
         public mutating func replace(_ user: StoredUser) -> Bool {
             guard let index = index(ofID: user.id) else { return false }
-            let wasRemoved = self.user(at: index).isRemoved
-            if wasRemoved != user.isRemoved {
+            let wasHidden = self.user(at: index).isHidden
+            if wasHidden != user.isHidden {
                 let position = removedIndices.partitioningIndex { $0 >= index }
-                if user.isRemoved { removedIndices.insert(index, at: position) } else { removedIndices.remove(at: position) }
+                if user.isHidden { removedIndices.insert(index, at: position) } else { removedIndices.remove(at: position) }
             }
             if index < visibleGenerated {
                 replacedGenerated[number(atPosition: index)] = user
@@ -363,7 +363,7 @@ public final class UserStore: Sendable {
                 replacedExplicit[offset] = nil
             }
             let position = removedIndices.partitioningIndex { $0 >= index }
-            if user.isRemoved { removedIndices.remove(at: position) }
+            if user.isHidden { removedIndices.remove(at: position) }
             for later in position..<removedIndices.count { removedIndices[later] -= 1 }
             return user
         }

@@ -144,7 +144,8 @@ extension VendorSeed {
         for (index, entry) in try array(fields, "users").enumerated() {
             let path = "$.users[\(index)]"
             var user = try vendor.makeUser(from: entry, path: path)
-            user.isRemoved = removed.contains(user.id)
+            // `removedUserIds`: the users a vendor's filter hides (PandaDoc's removed memberships).
+            user.isHidden = removed.contains(user.id)
             guard seen.insert(user.id).inserted else { throw SeedError(path: path, problem: "duplicate user id '\(user.id)'") }
             users.append(user)
         }

@@ -75,7 +75,7 @@ struct PandaDocTests {
         var restored = removed[7]
         restored.isRemoved = false
         #expect(store.replace(restored))
-        #expect(store.append(StoredUser(id: "addedRemoved", email: "r@example.com", json: Array(#"{"user_id":"addedRemoved"}"#.utf8), isRemoved: true)))
+        #expect(store.append(StoredUser(id: "addedRemoved", email: "r@example.com", json: Array(#"{"user_id":"addedRemoved"}"#.utf8), flags: .hidden)))
         #expect(store.append(StoredUser(id: "addedVisible", email: "v@example.com", json: Array(#"{"user_id":"addedVisible"}"#.utf8))))
         let snapshot = store.snapshot()
         let expected = snapshot.users.filter { !$0.isRemoved }.map(\.id)

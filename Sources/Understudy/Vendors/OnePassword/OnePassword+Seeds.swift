@@ -43,7 +43,7 @@ extension OnePassword {
             user.string("create_time", createTime)
             user.string("path", userPath)
         }
-        return StoredUser(id: id, email: email.lowercased(), json: writer.bytes, isSuspended: state == "SUSPENDED")
+        return StoredUser(id: id, email: email.lowercased(), json: writer.bytes, flags: state == "SUSPENDED" ? .suspended : [])
     }
 
     // MARK: - OAuth clients and owners

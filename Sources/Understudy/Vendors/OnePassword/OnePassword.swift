@@ -83,3 +83,16 @@ extension VendorID {
     /// OnePassword's id in prefixes, seeds and specs.
     public static let onePassword = VendorID(declared: "1password")
 }
+
+extension UserFlags {
+    /// 1Password's `SUSPENDED` state, for `filter=user.isSuspended()` / `user.isActive()`.
+    static let suspended = UserFlags(rawValue: 1 << 1)
+}
+
+extension StoredUser {
+    /// Whether the 1Password user is `SUSPENDED`.
+    var isSuspended: Bool {
+        get { flags.contains(.suspended) }
+        set { if newValue { flags.insert(.suspended) } else { flags.remove(.suspended) } }
+    }
+}

@@ -83,7 +83,7 @@ extension PandaDoc {
                 list.raw("]")
                 user.raw("workspaces", list.bytes)
             }
-            return StoredUser(id: userID, email: email.lowercased(), json: writer.bytes, isRemoved: isRemoved)
+            return StoredUser(id: userID, email: email.lowercased(), json: writer.bytes, flags: isRemoved ? .hidden : [])
         }
 
         /// Per the changeMemberRole rule (spec v7.26.0): a Guest promoted beyond Collaborator becomes Full.

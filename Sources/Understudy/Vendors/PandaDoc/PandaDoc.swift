@@ -138,3 +138,11 @@ extension VendorID {
     /// PandaDoc's id in prefixes, seeds and specs.
     public static let pandadoc = VendorID(declared: "pandadoc")
 }
+
+extension StoredUser {
+    /// A PandaDoc membership that was removed: hidden by `show_removed=false` (the store's ``UserFlags/hidden``).
+    var isRemoved: Bool {
+        get { isHidden }
+        set { isHidden = newValue }
+    }
+}
