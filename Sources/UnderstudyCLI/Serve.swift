@@ -196,16 +196,9 @@ struct ByteCount: ExpressibleByArgument, CustomStringConvertible {
     init(_ value: Int) { self.value = value }
 
     init?(argument: String) {
-        let units: [(String, Int)] = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
-        var digits = Substring(argument)
-        var multiplier = 1
-        for (suffix, factor) in units where argument.hasSuffix(suffix) {
-            digits = argument.dropLast(suffix.count)
-            multiplier = factor
-            break
-        }
-        guard let number = Int(digits), number >= 0, number <= Int.max / multiplier else { return nil }
-        value = number * multiplier
+        let units = [("GiB", 1 << 30), ("MiB", 1 << 20), ("KiB", 1 << 10), ("G", 1 << 30), ("M", 1 << 20), ("K", 1 << 10), ("B", 1)]
+        guard let bytes = UnitText.value(argument, units: units) else { return nil }
+        value = bytes
     }
 
     var description: String {

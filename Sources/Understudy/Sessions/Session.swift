@@ -120,21 +120,3 @@ public final class Session: Sendable {
         } && name != "." && name != ".."
     }
 }
-
-/// Durations as `__delay` writes them (`250`, `250ms`, `2s`), plus minutes and hours (`10m`, `1h`),
-/// for `serve --session-idle`.
-public enum DurationText {
-    /// Milliseconds, or nil when `text` is not a duration.
-    public static func milliseconds(_ text: String) -> Int? {
-        let units: [(String, Int)] = [("ms", 1), ("s", 1000), ("m", 60_000), ("h", 3_600_000)]
-        var digits = Substring(text)
-        var scale = 1
-        for (suffix, unitScale) in units where text.hasSuffix(suffix) {
-            digits = text.dropLast(suffix.count)
-            scale = unitScale
-            break
-        }
-        guard !digits.isEmpty, digits.count <= 9, digits.utf8.allSatisfy({ $0 >= 48 && $0 <= 57 }), let amount = Int(digits) else { return nil }
-        return amount * scale
-    }
-}
