@@ -61,3 +61,28 @@ struct SessionsLiveTests {
         await server.stop()
     }
 }
+
+/// The same isolation with Swift Testing's own parallelism: each argument is a separate test case,
+/// run concurrently against one shared server, each in its own session.
+struct ParallelSessionCasesTests {
+    static let server: UnderstudyServer = {
+        do { return try UnderstudyServer.start() } catch { fatalError("cannot start the shared server: \(error)") }
+    }()
+
+    @Test(arguments: 0..<6)
+    func eachCase_seesOnlyItsOwnSession(index: Int) throws {
+        let server = Self.server
+        let session = try server.session("case-\(index)")
+        session.reset()
+        let seeded = try #require(server.app.seed(for: "factory")?.users.map(\.id))
+        let key = ("Authorization", session.adminAuthorization(for: .factory))
+        #expect(try send(server, "DELETE /__session/\(session.name)/__admin/vendors/factory/users/\(seeded[index])").status == 204)
+        session.armFault(FaultRule(vendor: "factory", effect: FaultEffect(status: 503), times: 1))
+        #expect(try send(server, "/api/v0/organization/users?limit=1", headers: [key]).status == 503)
+        let page = try JSONValue.parse(try send(server, "/api/v0/organization/users?limit=100", headers: [key]).text)
+        let ids = page["users"]?.arrayValue?.compactMap { $0["id"]?.stringValue } ?? []
+        #expect(!ids.contains(seeded[index]))
+        for other in 0..<6 where other != index { #expect(ids.contains(seeded[other])) }
+        #expect(session.requests(vendor: .factory).map(\.status) == [503, 200])
+    }
+}
