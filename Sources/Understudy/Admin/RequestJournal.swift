@@ -29,11 +29,25 @@ public final class RequestJournal: Sendable {
         self.capacity = max(1, capacity)
     }
 
-    public func record(_ exchange: HTTPExchange) {
+    /// Bodies (request and response) are kept up to this many bytes each; longer ones are cut and
+    /// the entry says `"truncated": true` (the dashboard shows what came back, within a bound).
+    public static let bodyCap = 64 * 1024
+
+    public func record(_ exchange: HTTPExchange) { append(exchange) }
+
+    /// Keeps `exchange` and returns its entry, which the app renders only when a live listener
+    /// (`GET /__admin/events`) wants it, so the hot path still pays for an append only.
+    @discardableResult
+    func append(_ exchange: HTTPExchange) -> Entry {
+        var exchange = exchange
+        if exchange.responseBody.count > Self.bodyCap {
+            exchange.responseBody = Array(exchange.responseBody.prefix(Self.bodyCap))
+            exchange.metadata["truncated"] = "true"
+        }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000)
-        state.withLock { state in
+        return state.withLock { state in
             let entry = Entry(id: state.nextID, unixMilliseconds: milliseconds, exchange: exchange)
             state.nextID += 1
             if state.entries.count < capacity {
@@ -42,6 +56,7 @@ public final class RequestJournal: Sendable {
                 state.entries[state.start] = entry
                 state.start = (state.start + 1) % capacity
             }
+            return entry
         }
     }
 
@@ -109,8 +124,16 @@ public final class RequestJournal: Sendable {
             ("status", number(exchange.status.code)),
             ("durationMs", .number(Double(tenths) / 10, text: "\(tenths / 10).\(tenths % 10)")),
             ("fault", exchange.metadata["fault"].map(JSONValue.string) ?? .null),
+            // What the dashboard shows beside the request line: both bodies (capped) and the response headers.
+            ("body", .string(Self.text(request.map { $0.body.prefix(Self.bodyCap) } ?? []))),
+            ("responseHeaders", .object(exchange.responseHeaders.fields.map { ($0.name, .string($0.value)) })),
+            ("responseBody", .string(Self.text(exchange.responseBody[...]))),
+            ("truncated", .bool(exchange.metadata["truncated"] != nil || (request?.body.count ?? 0) > Self.bodyCap)),
         ])
     }
+
+    /// Body bytes as text (invalid UTF-8 becomes U+FFFD, so binary bodies still render).
+    static func text(_ bytes: ArraySlice<UInt8>) -> String { String(decoding: bytes, as: UTF8.self) }
 
     /// Everything but the last 4 characters becomes `*`, keeping the scheme word readable.
     static func mask(_ value: String) -> String {
