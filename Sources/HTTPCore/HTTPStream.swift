@@ -9,8 +9,9 @@ import Synchronization
 /// when the server stops (graceful shutdown never waits for a stream), when the client stops
 /// reading for too long (``maxPendingBytes``), or when the application calls ``finish()``.
 public final class HTTPStream: Sendable, Equatable {
-    /// How many unsent bytes a slow reader may hold up before its stream is closed.
-    public static let maxPendingBytes = 4 * 1024 * 1024
+    /// How many unsent bytes a slow reader may hold up before its stream is closed (the client can
+    /// reconnect and catch up from a listing, as the dashboard does).
+    public static let maxPendingBytes = 16 * 1024 * 1024
 
     private struct State {
         var pending: [UInt8] = []

@@ -17,7 +17,7 @@ button.on{background:var(--acc);color:#fff;border-color:var(--acc)}
 input,select{font:inherit;border:1px solid var(--line);border-radius:4px;padding:3px 6px;background:#fff}
 main{display:grid;grid-template-columns:minmax(0,1fr) 360px;gap:10px;padding:10px;height:calc(100vh - 41px)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:6px;display:flex;flex-direction:column;min-height:0}
-.card h2{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--mut);margin:0;padding:8px 10px;border-bottom:1px solid var(--line);display:flex;gap:8px;align-items:center}
+.card h2 .mut{text-transform:none;letter-spacing:0}.card h2{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--mut);margin:0;padding:8px 10px;border-bottom:1px solid var(--line);display:flex;gap:8px;align-items:center}
 .bar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;padding:8px 10px;border-bottom:1px solid var(--line)}
 .chips{display:flex;flex-wrap:wrap;gap:4px;padding:6px 10px;border-bottom:1px solid var(--line)}
 .chip{font-size:12px;padding:1px 8px;border-radius:10px;border:1px solid var(--line);background:#fff;cursor:pointer}.chip b{font-weight:600;margin-left:4px}
@@ -350,13 +350,23 @@ async function refreshSide() {
 function connect() {
   const url = "/__admin/events?session=*" + (token() ? "&token=" + encodeURIComponent(token()) : "");
   const es = new EventSource(url);
-  es.onopen = () => setStatus(true, "live");
+  let opened = false;
+  // After a reconnect (server restart, or a burst this tab read too slowly), catch up from the journal.
+  es.onopen = () => { setStatus(true, "live"); if (opened) loadJournal(); opened = true; };
   es.onerror = () => setStatus(false, "reconnecting…");
   es.onmessage = m => {
     let e; try { e = JSON.parse(m.data); } catch (_) { return; }
     if (paused) { held.push(e); schedule(); } else add([e]);
   };
   return es;
+}
+async function loadJournal() {
+  try {
+    const entries = (await api("GET", "/__admin/requests?session=*")).requests || [];
+    if (paused) held.push(...entries); else add(entries);
+    if (entries.length) all.sort((a, b) => a.time < b.time ? -1 : a.time > b.time ? 1 : 0);
+    schedule();
+  } catch (_) {}
 }
 async function start() {
   if (SNAP) {
@@ -370,7 +380,7 @@ async function start() {
     return;
   }
   connect();  // first, so nothing recorded while the journal loads is missed (duplicates are dropped)
-  try { add((await api("GET", "/__admin/requests?session=*")).requests || []); } catch (_) {}
+  await loadJournal();
   refreshSide();
   setInterval(refreshSide, 1000);
 }
