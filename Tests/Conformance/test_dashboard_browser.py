@@ -297,3 +297,24 @@ def test_report_opensFromFileWithNoServer(browser, http, base_url):
     # GET /__admin/report is the same document.
     served = http.get(f"{base_url}/__admin/report")
     assert served.status_code == 200 and json.loads(served.text.split('id="data">', 1)[1].split("</script>", 1)[0])["snapshot"]
+
+
+def test_readmeScreenshot(browser, http, base_url):
+    """A busy page for the README (artifacts/dashboard.png): vendors, statuses, a session, a fault, a detail."""
+    openai = admin_key("openai", http, base_url)
+    http.post(f"{base_url}/__admin/sessions", json={"name": "ci-job-7"})
+    open_live(browser, base_url + "/__admin")
+    fault = http.post(f"{base_url}/__admin/faults", json={"vendor": "pandadoc", "status": 429, "times": 2}).json()["id"]
+    http.get(f"{base_url}/v1/organization/users?limit=3", headers={"Authorization": openai})
+    http.get(f"{base_url}/pandadoc/public/v1/users", headers={"Authorization": admin_key("pandadoc", http, base_url)})
+    http.get(f"{base_url}/openphone/v1/users", headers={"Authorization": admin_key("openphone", http, base_url)})
+    http.get(f"{base_url}/__session/ci-job-7/factory/api/v0/organization/users")
+    http.get(f"{base_url}/v1/organization/users?limit=1&__status=500", headers={"Authorization": openai})
+    http.get(f"{base_url}/openai/v1/organization/users/user-missing", headers={"Authorization": openai})
+    wait(browser, lambda d: len(rows(d)) >= 6)
+    wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'[data-fault-row="{fault}"]'), timeout=4.0)
+    click_row(browser, "limit=3")
+    wait(browser, lambda d: d.find_elements(By.ID, "respbody"))
+    browser.execute_script("document.querySelector('details[data-vendor=openai]').open = true")
+    shot(browser, "dashboard")
+    http.delete(f"{base_url}/__admin/sessions/ci-job-7")

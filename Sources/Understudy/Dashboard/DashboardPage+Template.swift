@@ -15,9 +15,9 @@ header .sp{flex:1}#live{width:9px;height:9px;border-radius:50%;background:#777;d
 button{font:inherit;border:1px solid var(--line);background:#fff;border-radius:4px;padding:3px 9px;cursor:pointer}button:hover{border-color:var(--acc)}
 button.on{background:var(--acc);color:#fff;border-color:var(--acc)}
 input,select{font:inherit;border:1px solid var(--line);border-radius:4px;padding:3px 6px;background:#fff}
-main{display:grid;grid-template-columns:minmax(0,1fr) 360px;gap:10px;padding:10px;height:calc(100vh - 41px)}
+main{display:grid;grid-template-columns:minmax(0,1fr) 400px;gap:10px;padding:10px;height:calc(100vh - 41px)}
 .card{background:var(--card);border:1px solid var(--line);border-radius:6px;display:flex;flex-direction:column;min-height:0}
-.card h2 .mut{text-transform:none;letter-spacing:0}.card h2{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--mut);margin:0;padding:8px 10px;border-bottom:1px solid var(--line);display:flex;gap:8px;align-items:center}
+.card h2 .mut,.card h2 .mono{text-transform:none;letter-spacing:0}.card h2{font-size:12px;text-transform:uppercase;letter-spacing:.04em;color:var(--mut);margin:0;padding:8px 10px;border-bottom:1px solid var(--line);display:flex;gap:8px;align-items:center}
 .bar{display:flex;flex-wrap:wrap;gap:6px;align-items:center;padding:8px 10px;border-bottom:1px solid var(--line)}
 .chips{display:flex;flex-wrap:wrap;gap:4px;padding:6px 10px;border-bottom:1px solid var(--line)}
 .chip{font-size:12px;padding:1px 8px;border-radius:10px;border:1px solid var(--line);background:#fff;cursor:pointer}.chip b{font-weight:600;margin-left:4px}
@@ -34,7 +34,7 @@ main{display:grid;grid-template-columns:minmax(0,1fr) 360px;gap:10px;padding:10p
 pre{margin:0;padding:8px 10px;font:12px/1.45 ui-monospace,Menlo,Consolas,monospace;white-space:pre-wrap;word-break:break-all;background:#fafbfc;border-top:1px solid #f0f2f5;border-bottom:1px solid #f0f2f5}
 h3{font-size:12px;margin:8px 10px 2px;color:var(--mut);font-weight:600}
 #side{display:flex;flex-direction:column;gap:10px;min-height:0;overflow:auto}
-table{border-collapse:collapse;width:100%;font-size:12px}td,th{text-align:left;padding:3px 6px;border-bottom:1px solid #f0f2f5;vertical-align:top}th{color:var(--mut);font-weight:500}
+table{border-collapse:collapse;width:100%;font-size:12px}td,th{text-align:left;padding:3px 6px;overflow-wrap:anywhere;border-bottom:1px solid #f0f2f5;vertical-align:top}th{color:var(--mut);font-weight:500}
 .mono{font-family:ui-monospace,Menlo,Consolas,monospace;word-break:break-all}.mut{color:var(--mut)}.empty{padding:10px;color:var(--mut)}
 details{border-bottom:1px solid var(--line)}summary{padding:6px 10px;cursor:pointer;font-weight:600}summary .mut{font-weight:400}
 #banner{padding:6px 14px;background:#fff7e0;border-bottom:1px solid #f1d48b;display:none}#banner.show{display:block}
@@ -281,7 +281,7 @@ function select(e) {
       el("span", { text: "vendor" }), el("span", { text: e.vendor || "" }),
       el("span", { text: "status" }), el("span", { cls: "s" + statusClass(e.status), text: e.status }),
       el("span", { text: "duration" }), el("span", { text: e.durationMs + " ms" }),
-      el("span", { text: "fault" }), el("span", { cls: "flt", text: e.fault || "none" })),
+      el("span", { text: "fault" }), el("span", { cls: e.fault ? "flt" : "mut", text: e.fault || "none" })),
     curlBox,
     el("h3", { text: "Request headers (Authorization masked)" }), headerTable(e.headers),
     el("h3", { text: "Request body" }), el("pre", { id: "reqbody", text: pretty(e.body) || "(empty)" }),
@@ -306,7 +306,7 @@ function renderFaults(list) {
       try { await api("DELETE", "/__admin/faults/" + encodeURIComponent(f.id), scope()); } catch (_) {}
       refreshSide();
     } }, "Remove");
-    t.append(el("tr", { "data-fault-row": f.id }, el("td", { cls: "mono", text: f.id }), el("td", { cls: "mono", text: match }),
+    t.append(el("tr", { "data-fault-row": f.id }, el("td", { cls: "mono", style: "white-space:nowrap", text: f.id }), el("td", { cls: "mono", text: match }),
       el("td", { text: effect }), el("td", { cls: "matched", text: f.matched }), el("td", { cls: "fired", text: f.fired }), el("td", null, rm)));
   }
   box.replaceChildren(t);
