@@ -24,6 +24,7 @@ import pytest
 from selenium import webdriver
 from selenium.webdriver.chrome.options import Options
 from selenium.webdriver.chrome.service import Service
+from selenium.common.exceptions import StaleElementReferenceException
 from selenium.webdriver.common.by import By
 from selenium.webdriver.support.ui import Select, WebDriverWait
 
@@ -64,7 +65,16 @@ def shot(driver, name: str) -> None:
 
 
 def wait(driver, condition, timeout: float = 5.0, poll: float = 0.02):
-    return WebDriverWait(driver, timeout, poll_frequency=poll).until(lambda d: condition(d))
+    # The page re-renders rows and panels as data arrives: an element found a moment ago may be gone.
+    return WebDriverWait(driver, timeout, poll_frequency=poll, ignored_exceptions=(StaleElementReferenceException,)).until(
+        lambda d: condition(d))
+
+
+def fault_cell(driver, fault_id: str, cls: str):
+    """The text of a cell of the armed-fault row, or None (read in one script: the panel refreshes every second)."""
+    return driver.execute_script(
+        "const c = document.querySelector(`[data-fault-row=\"${arguments[0]}\"] .${arguments[1]}`); return c && c.textContent;",
+        fault_id, cls)
 
 
 def open_live(driver, url: str) -> None:
@@ -162,12 +172,12 @@ def test_armedFault_appearsLiveAndIsRemovedWithTheButton(browser, http, base_url
     armed = http.post(f"{base_url}/__admin/faults", json={"vendor": "openai", "status": 503})
     assert armed.status_code == 201
     fault_id = armed.json()["id"]
-    row = wait(browser, lambda d: d.find_elements(By.CSS_SELECTOR, f'[data-fault-row="{fault_id}"]'), timeout=4.0)[0]
-    assert row.find_element(By.CSS_SELECTOR, ".fired").text == "0"
+    assert wait(browser, lambda d: fault_cell(d, fault_id, "fired"), timeout=4.0) == "0"
     http.get(f"{base_url}/v1/organization/users", headers={"Authorization": admin_key("openai", http, base_url)})
-    wait(browser, lambda d: d.find_element(By.CSS_SELECTOR, f'[data-fault-row="{fault_id}"] .fired').text == "1", timeout=4.0)
+    wait(browser, lambda d: fault_cell(d, fault_id, "fired") == "1" and fault_cell(d, fault_id, "matched") == "1", timeout=4.0)
     shot(browser, "dashboard-faults")
-    browser.find_element(By.CSS_SELECTOR, f'button[data-fault="{fault_id}"]').click()
+    assert browser.execute_script(
+        "const b = document.querySelector(`button[data-fault=\"${arguments[0]}\"]`); if (b) b.click(); return !!b;", fault_id)
     wait(browser, lambda d: not d.find_elements(By.CSS_SELECTOR, f'[data-fault-row="{fault_id}"]'), timeout=4.0)
     assert http.get(f"{base_url}/__admin/faults").json()["faults"] == []
 
