@@ -76,7 +76,9 @@ struct HTTPStreamTests {
 
     @Test func gracefulStop_doesNotWaitForOpenStreams() async throws {
         let streams = Streams()
-        let server = HTTPServer(configuration: .init(port: 0, limits: HTTPLimits()), handler: streams.handler)
+        var limits = HTTPLimits()
+        limits.shutdownGracePeriod = .seconds(30)  // waiting for it would be obvious; a loaded machine is not
+        let server = HTTPServer(configuration: .init(port: 0, limits: limits), handler: streams.handler)
         let port = try server.start()
         let client = try RawClient(port: port)
         try client.send(Self.get("/events"))
@@ -85,7 +87,7 @@ struct HTTPStreamTests {
         let started = DispatchTime.now()
         await server.stop()
         let elapsedMilliseconds = (DispatchTime.now().uptimeNanoseconds - started.uptimeNanoseconds) / 1_000_000
-        #expect(elapsedMilliseconds < 500)
+        #expect(elapsedMilliseconds < 5_000)
         #expect(stream.isFinished)
         #expect(client.waitForClose())
     }
