@@ -19,6 +19,8 @@ final class HTTPConnection: @unchecked Sendable {
     var isBusy = false
     /// The response in progress is deliberately never sent.
     var isHanging = false
+    /// The open-ended body this connection is writing (`Delivery.stream`); it also counts as hanging.
+    var stream: HTTPStream?
     /// The response in progress asked to close, or the peer is gone: close once output drains.
     var closesAfterFlush = false
     /// The peer shut down its side; answer what is buffered, then close.

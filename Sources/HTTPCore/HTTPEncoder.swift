@@ -21,9 +21,10 @@ struct HTTPEncoder {
         if !isHead { buffer.append(contentsOf: response.body) }
     }
 
-    /// Appends only the head; the transport sends the body separately (slow or truncated delivery).
+    /// Appends only the head; the transport sends the body separately (slow, truncated or streamed
+    /// delivery). A `nil` `bodyLength` writes no `Content-Length`: the body ends when the connection does.
     mutating func appendHead(
-        _ response: HTTPResponse, bodyLength: Int, into buffer: inout [UInt8],
+        _ response: HTTPResponse, bodyLength: Int?, into buffer: inout [UInt8],
         keepAlive: Bool, requestVersion: HTTPVersion = .http11
     ) {
         // Appended piecewise: string interpolation here would allocate on every response.
@@ -41,7 +42,7 @@ struct HTTPEncoder {
             buffer.append(contentsOf: "\r\n".utf8)
         }
         // RFC 9110 §8.6: no Content-Length on 1xx and 204 responses.
-        if response.status.code >= 200, response.status.code != 204 {
+        if let bodyLength, response.status.code >= 200, response.status.code != 204 {
             buffer.append(contentsOf: "Content-Length: ".utf8)
             appendDecimal(bodyLength, to: &buffer)
             buffer.append(contentsOf: "\r\n".utf8)

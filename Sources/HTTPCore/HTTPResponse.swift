@@ -27,6 +27,9 @@ public struct HTTPResponse: Sendable {
         case slow(milliseconds: Int)
         /// Never answer; the connection stays open until the client leaves or the server stops.
         case hang
+        /// Send the head without `Content-Length`, then whatever the application pushes into the
+        /// stream, until it finishes, the client leaves or the server stops (server-sent events).
+        case stream(HTTPStream)
     }
 
     /// Creates a response; `Content-Type` is added to `headers` when given.

@@ -41,6 +41,10 @@ public struct HTTPExchange: Sendable {
     public var durationNanoseconds: UInt64
     /// Free-form fields the handler attached to the response (`vendor`, `fault`, …).
     public var metadata: HTTPLogMetadata
+    /// The response's own headers and body as the handler built them (references, not copies), for
+    /// journals that show what came back. The transport's `Date`/`Content-Length`/`Connection` are not here.
+    public var responseHeaders: HTTPHeaders = [:]
+    public var responseBody: [UInt8] = []
 
     public init(
         connectionID: UInt64, request: HTTPRequest?, status: HTTPStatus, delivery: HTTPResponse.Delivery,

@@ -402,7 +402,41 @@ public final class HTTPServer: @unchecked Sendable {
             // Stays busy until the peer leaves or shutdown closes it.
             connection.isHanging = true
             report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+        case .stream(let stream):
+            // Hangs like `.hang` (so the peer leaving or shutdown closes it at once), but writes what the app pushes.
+            encoder.appendHead(response, bodyLength: nil, into: &connection.output, keepAlive: false, requestVersion: delivery.request.version)
+            connection.isHanging = true
+            connection.stream = stream
+            report(connection, request: delivery.request, response: response, startedAt: delivery.startedAt)
+            let sent = stream.attach(
+                sink: { [weak self, weak connection] bytes in
+                    guard let self, let connection else { return }
+                    self.queue.async { self.appendStreamed(bytes, to: connection) }
+                },
+                closer: { [weak self, weak connection] in
+                    guard let self, let connection else { return }
+                    self.queue.async { self.finishStream(connection) }
+                })
+            appendStreamed(sent, to: connection)
         }
+    }
+
+    /// More of a streamed body; a reader that lets ``HTTPStream/maxPendingBytes`` pile up is dropped.
+    private func appendStreamed(_ bytes: [UInt8], to connection: HTTPConnection) {
+        guard connections[connection.fd] === connection else { return }
+        if connection.output.count - connection.outputOffset + bytes.count > HTTPStream.maxPendingBytes {
+            close(connection)
+            return
+        }
+        connection.output.append(contentsOf: bytes)
+        if !connection.isWaitingForWritable { flush(connection) }
+    }
+
+    private func finishStream(_ connection: HTTPConnection) {
+        guard connections[connection.fd] === connection else { return }
+        connection.isBusy = false
+        connection.closesAfterFlush = true
+        if connection.hasPendingOutput { flush(connection) } else { close(connection) }
     }
 
     private func sendSlowly(
@@ -483,15 +517,19 @@ public final class HTTPServer: @unchecked Sendable {
         Socket.close(connection.fd)
         // A descriptor came free: accepting can resume if it was paused for lack of them.
         resumeAccepting()
+        connection.stream?.markFinished()
         if isDraining, connections.isEmpty { finishStopping() }
     }
 
     private func report(_ connection: HTTPConnection, request: HTTPRequest?, response: HTTPResponse, startedAt: UInt64) {
         guard let onResponse = configuration.onResponse else { return }
-        onResponse(HTTPExchange(
+        var exchange = HTTPExchange(
             connectionID: connection.id, request: request, status: response.status, delivery: response.delivery,
             durationNanoseconds: Self.now() &- startedAt, metadata: response.logMetadata
-        ))
+        )
+        exchange.responseHeaders = response.headers
+        exchange.responseBody = response.body
+        onResponse(exchange)
     }
 
     // MARK: - Timeouts and shutdown

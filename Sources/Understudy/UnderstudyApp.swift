@@ -26,6 +26,9 @@ public final class UnderstudyApp: HTTPHandler {
         case deleteSessions
         case deleteSession
         case resetSession
+        case dashboard
+        case events
+        case report
     }
 
     /// Every session: the default one (today's behaviour) and those clients name.
@@ -41,6 +44,8 @@ public final class UnderstudyApp: HTTPHandler {
     let startupFaults: [FaultRule]
     let runtimeUserCounter = Counter()
     let router: Router<Target>
+    /// Listeners of `GET /__admin/events` (the live dashboard, `curl -N`).
+    public let events = EventHub()
     /// Per vendor (registry order), its magic credentials by `Authorization` value.
     let magicCredentials: [[String: MagicCredential]]
 
@@ -129,6 +134,10 @@ public final class UnderstudyApp: HTTPHandler {
         router.add("DELETE", "/__admin/sessions", .deleteSessions)
         router.add("DELETE", "/__admin/sessions/{name}", .deleteSession)
         router.add("POST", "/__admin/sessions/{name}/reset", .resetSession)
+        router.add("GET", "/__admin", .dashboard)
+        router.add("GET", "/__admin/", .dashboard)
+        router.add("GET", "/__admin/events", .events)
+        router.add("GET", "/__admin/report", .report)
         for (index, record) in records.enumerated() {
             for (number, operation) in record.operations.enumerated() {
                 router.add(operation.method, operation.path, .vendor(index, operation: number, prefixed: false))
@@ -152,7 +161,9 @@ public final class UnderstudyApp: HTTPHandler {
             request.path = remainder.isEmpty ? "/" : String(remainder)
         }
         let isAdmin = Self.isAdminPath(request.path)
-        if let adminAuthorization, isAdmin, request.headers["Authorization"] != adminAuthorization {
+        // `?token=` is for the dashboard page and EventSource, which cannot send headers (issue 15).
+        if let adminAuthorization, isAdmin, request.headers["Authorization"] != adminAuthorization,
+           !Self.queryCarriesToken(request, authorization: adminAuthorization) {
             var response = AdminResponses.error(.unauthorized, "the admin API requires Authorization: Bearer <admin token> (serve --admin-token)")
             response.headers.add(name: "WWW-Authenticate", value: "Bearer")
             response.logMetadata["admin"] = "true"
@@ -357,13 +368,18 @@ public final class UnderstudyApp: HTTPHandler {
     /// the journal does not fill it).
     func recordInJournal(_ exchange: HTTPExchange) {
         if exchange.metadata["admin"] != nil { return }
+        let target: RequestJournal
         if let name = exchange.metadata["session"] {
-            (try? sessions.session(named: name, create: false))?.0.journal.record(exchange)
+            guard let session = try? sessions.session(named: name, create: false).0 else { return }
+            target = session.journal
         } else if let path = exchange.request?.path, Self.isAdminPath(Self.normalizedPath(path)) {
             return
         } else {
-            journal.record(exchange)
+            target = journal
         }
+        let entry = target.append(exchange)
+        // Rendered only for live listeners, so without a dashboard open the hot path is unchanged.
+        if events.hasListeners { events.publish(RequestJournal.render(entry), session: exchange.metadata["session"] ?? Session.defaultName) }
     }
 
     /// A vendor's record (API, seed, store, state) in the default session, for the admin API and tests.

@@ -56,7 +56,7 @@ final class AccessLog: @unchecked Sendable {
 
     static func textLine(_ exchange: HTTPExchange) -> String {
         let request = exchange.request
-        var line = "\(timestamp()) \(request?.method ?? "-") \(request?.target ?? "-") \(exchange.status.code) \(milliseconds(exchange.durationNanoseconds))ms"
+        var line = "\(timestamp()) \(request?.method ?? "-") \(shownTarget(request)) \(exchange.status.code) \(milliseconds(exchange.durationNanoseconds))ms"
         for key in ["vendor", "fault", "warning"] { if let value = exchange.metadata[key] { line += " \(key)=\(value)" } }
         return line + "\n"
     }
@@ -72,13 +72,24 @@ final class AccessLog: @unchecked Sendable {
             "\"level\":\"info\"",
             "\"message\":\"request\"",
             "\"request.method\":\(quoted(exchange.request?.method ?? "-"))",
-            "\"request.path\":\(quoted(exchange.request?.target ?? "-"))",
+            "\"request.path\":\(quoted(shownTarget(exchange.request)))",
             "\"response.status\":\(exchange.status.code)",
             "\"durationMs\":\(milliseconds(exchange.durationNanoseconds))",
             "\"connection.id\":\(exchange.connectionID)",
         ]
         for key in ["vendor", "fault", "warning"] { if let value = exchange.metadata[key] { fields.append("\(quoted(key)):\(quoted(value))") } }
         return "{" + fields.joined(separator: ",") + "}\n"
+    }
+
+    /// The request target with a `token=` query value (the admin token, as the dashboard and
+    /// EventSource send it) masked, so the access log never carries the token.
+    static func shownTarget(_ request: HTTPRequest?) -> String {
+        guard let target = request?.target else { return "-" }
+        guard target.contains("token="), let mark = target.firstIndex(of: "?") else { return target }
+        let items = target[target.index(after: mark)...].split(separator: "&", omittingEmptySubsequences: false).map { item in
+            item.hasPrefix("token=") ? "token=***" : String(item)
+        }
+        return String(target[...mark]) + items.joined(separator: "&")
     }
 
     static func milliseconds(_ nanoseconds: UInt64) -> String {

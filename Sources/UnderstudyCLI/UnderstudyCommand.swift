@@ -16,7 +16,7 @@ struct UnderstudyCommand: AsyncParsableCommand {
                    'http://127.0.0.1:8080/v1/organization/users?limit=2'
             """,
         version: UnderstudyVersion.current,
-        subcommands: [Serve.self, Vendors.self, Seeds.self],
+        subcommands: [Serve.self, Vendors.self, Seeds.self, Report.self],
         defaultSubcommand: nil
     )
 }

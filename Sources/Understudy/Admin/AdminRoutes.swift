@@ -62,6 +62,12 @@ extension UnderstudyApp {
             }
             found.reset(rearming: startupFaults)
             return HTTPResponse(status: .ok, text: #"{"status":"reset"}"#)
+        case .dashboard:
+            return dashboardPage(in: session)
+        case .events:
+            return eventStream(request, in: session)
+        case .report:
+            return dashboardReport(in: session)
         }
     }
 

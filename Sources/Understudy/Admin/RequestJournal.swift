@@ -58,27 +58,42 @@ public final class RequestJournal: Sendable {
         self.byteLimit = max(1, byteLimit)
     }
 
-    public func record(_ exchange: HTTPExchange) {
+    /// Bodies (request and response) are kept up to this many bytes each; longer ones are cut and
+    /// the entry says `"truncated": true` (the dashboard shows what came back, within a bound).
+    public static let bodyCap = 64 * 1024
+
+    public func record(_ exchange: HTTPExchange) { append(exchange) }
+
+    /// Keeps `exchange` and returns its entry, which the app renders only when a live listener
+    /// (`GET /__admin/events`) wants it, so the hot path still pays for an append only.
+    @discardableResult
+    func append(_ exchange: HTTPExchange) -> Entry {
+        var kept = exchange
+        if exchange.responseBody.count > Self.bodyCap {
+            kept.responseBody = Array(exchange.responseBody.prefix(Self.bodyCap))
+            kept.metadata["truncated"] = "true"
+        }
         var now = timespec()
         clock_gettime(CLOCK_REALTIME, &now)
         let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000)
-        var kept = exchange
         let bodyBytes = exchange.request?.body.count ?? 0
         if bodyBytes > Self.bodyPrefixBytes {
             kept.request?.body = Array(exchange.request!.body.prefix(Self.bodyPrefixBytes))
         }
-        var cost = Self.entryOverhead + min(bodyBytes, Self.bodyPrefixBytes)
+        var cost = Self.entryOverhead + min(bodyBytes, Self.bodyPrefixBytes) + kept.responseBody.count
+        for field in kept.responseHeaders { cost += field.name.utf8.count + field.value.utf8.count + 32 }
         if let request = kept.request {
             cost += request.target.utf8.count + request.path.utf8.count + request.rawQuery.utf8.count
             for field in request.headers { cost += field.name.utf8.count + field.value.utf8.count + 32 }
             for item in request.query { cost += item.name.utf8.count + item.value.utf8.count + 32 }
         }
-        state.withLock { state in
+        return state.withLock { state in
             let entry = Entry(id: state.nextID, unixMilliseconds: milliseconds, exchange: kept, bodyBytes: bodyBytes, cost: cost)
             state.nextID += 1
             state.entries.append(entry)
             state.bytes += cost
             while state.count > capacity || (state.bytes > byteLimit && state.count > 1) { state.dropOldest() }
+            return entry
         }
     }
 
@@ -155,7 +170,13 @@ public final class RequestJournal: Sendable {
             ("fault", exchange.metadata["fault"].map(JSONValue.string) ?? .null),
             ("body", body),
             ("bodyBytes", number(entry.bodyBytes)),
-            ("truncated", .bool(entry.bodyBytes > (request?.body.count ?? 0))),
+            // What the dashboard shows beside the request: the response headers and body (capped),
+            // secrets masked as in the request (an OAuth token response carries `access_token`).
+            ("responseHeaders", .object(exchange.responseHeaders.fields.map {
+                ($0.name, .string(Credentials.isSecretHeader($0.name) ? mask($0.value) : $0.value))
+            })),
+            ("responseBody", .string(Credentials.maskedJSONSecrets(String(decoding: exchange.responseBody, as: UTF8.self)))),
+            ("truncated", .bool(entry.bodyBytes > (request?.body.count ?? 0) || exchange.metadata["truncated"] != nil)),
         ])
     }
 
@@ -204,37 +225,43 @@ enum Credentials {
                 "password", "secret", "assertion", "client_assertion"].contains(lower)
     }
 
+    /// JSON text with the string values of secret members (`"access_token":"…"`, `"client_secret":"…"`)
+    /// masked; everything else byte for byte. A scan for `":"` pairs, not a parse, so any body works.
+    static func maskedJSONSecrets(_ text: String) -> String {
+        guard text.contains("token\"") || text.contains("secret\"") || text.contains("key\"") || text.contains("password\"") else { return text }
+        var output = ""
+        var rest = Substring(text)
+        while let quote = rest.firstIndex(of: "\"") {
+            output += rest[..<quote]
+            rest = rest[quote...]
+            // A member name: "name" followed by optional spaces and a colon, then a string value.
+            guard let close = rest.dropFirst().firstIndex(of: "\"") else { break }
+            let name = rest[rest.index(after: rest.startIndex)..<close]
+            var after = rest[rest.index(after: close)...]
+            output += rest[...close]
+            rest = after
+            let spaces = after.prefix { $0 == " " }
+            after = after.dropFirst(spaces.count)
+            guard after.first == ":", isSecretParameter(String(name)) else { continue }
+            var value = after.dropFirst()
+            let more = value.prefix { $0 == " " }
+            value = value.dropFirst(more.count)
+            guard value.first == "\"", let end = value.dropFirst().firstIndex(of: "\"") else { continue }
+            let secret = value[value.index(after: value.startIndex)..<end]
+            output += "\(spaces):\(more)\"\(RequestJournal.mask(String(secret)))\""
+            rest = value[value.index(after: end)...]
+        }
+        return output + rest
+    }
+
     /// An `application/x-www-form-urlencoded` body with the values of secret parameters masked.
     static func maskedForm(_ body: String) -> String {
         body.split(separator: "&", omittingEmptySubsequences: false).map { pair -> String in
             guard let equals = pair.firstIndex(of: "=") else { return String(pair) }
-            let name = PercentDecodedName.decode(pair[..<equals])
+            let name = PercentDecoding.decode(pair[..<equals], plusIsSpace: true)
             guard isSecretParameter(name) else { return String(pair) }
             return "\(pair[..<equals])=\(RequestJournal.mask(String(pair[pair.index(after: equals)...])))"
         }.joined(separator: "&")
     }
 }
 
-/// Just enough form decoding to recognise a parameter name (`client%5Fsecret`, `+`).
-private enum PercentDecodedName {
-    static func decode(_ text: Substring) -> String {
-        var bytes: [UInt8] = []
-        var iterator = text.utf8.makeIterator()
-        while let byte = iterator.next() {
-            if byte == UInt8(ascii: "+") { bytes.append(0x20); continue }
-            guard byte == UInt8(ascii: "%"), let high = iterator.next(), let low = iterator.next(),
-                  let h = hex(high), let l = hex(low) else { bytes.append(byte); continue }
-            bytes.append(h << 4 | l)
-        }
-        return String(decoding: bytes, as: UTF8.self)
-    }
-
-    private static func hex(_ byte: UInt8) -> UInt8? {
-        switch byte {
-        case 48...57: byte - 48
-        case 97...102: byte - 87
-        case 65...70: byte - 55
-        default: nil
-        }
-    }
-}

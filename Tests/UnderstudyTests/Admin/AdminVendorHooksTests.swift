@@ -25,3 +25,14 @@ struct AdminSuppliedIDTests {
         #expect(UnderstudyApp.hasIDFormat(id, OpenPhone().syntheticIDFormat) == accepted)
     }
 }
+
+/// The journal stores response bodies for the dashboard; secrets in them are masked like request ones.
+struct JournalResponseMaskingTests {
+    @Test func oauthTokenResponse_isStoredWithTheAccessTokenMasked() {
+        let body = #"{"access_token":"abcdefghijklmnop","token_type":"Bearer","expires_in":900,"note":"token"}"#
+        let masked = Credentials.maskedJSONSecrets(body)
+        #expect(!masked.contains("abcdefghijklmnop"))
+        #expect(masked.contains(#""access_token":""#) && masked.hasSuffix(#""token_type":"Bearer","expires_in":900,"note":"token"}"#))
+        #expect(Credentials.maskedJSONSecrets(#"{"name":"Ada","email":"a@example.com"}"#) == #"{"name":"Ada","email":"a@example.com"}"#)
+    }
+}
