@@ -256,7 +256,8 @@ public final class UnderstudyApp: HTTPHandler {
         if let status = effect.status {
             response = vendor.errorResponse(status: HTTPStatus(code: status), request: forVendor)
             if status == 429, magic != nil, vendor.sendsRetryAfter { response.headers.replaceOrAdd(name: "Retry-After", value: "1") }
-        } else if let limit = session.rateLimiter.take(vendor: vendor.id, credential: authorization) {
+        } else if !session.rateLimiter.limits.isEmpty, let limit = session.rateLimiter.take(vendor: vendor.id, credential: authorization) {
+            // (Checked first: `take` reads the clock before it knows whether the vendor is limited.)
             if limit.isAllowed {
                 response = answer(forVendor)
                 for field in vendor.rateLimitHeaders(limit) { response.headers.add(name: field.name, value: field.value) }
