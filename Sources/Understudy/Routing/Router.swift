@@ -108,7 +108,21 @@ struct PathPattern: Sendable {
     }
 
     static func segments(of path: String) -> [Substring] {
-        path.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: true).map { Substring($0) }
+        // A plain byte loop: the generic `split` plus `map` cost a fifth of a parameterised route match.
+        var result: [Substring] = []
+        result.reserveCapacity(8)
+        let utf8 = path.utf8
+        var start = utf8.startIndex
+        var index = start
+        while index != utf8.endIndex {
+            if utf8[index] == UInt8(ascii: "/") {
+                if start != index { result.append(path[start..<index]) }
+                start = utf8.index(after: index)
+            }
+            index = utf8.index(after: index)
+        }
+        if start != utf8.endIndex { result.append(path[start..<utf8.endIndex]) }
+        return result
     }
 
     func match(_ path: [Substring]) -> [String: String]? {
