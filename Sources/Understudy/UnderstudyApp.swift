@@ -48,6 +48,9 @@ public final class UnderstudyApp: HTTPHandler {
     public let events = EventHub()
     /// Per vendor (registry order), its magic credentials by `Authorization` value.
     let magicCredentials: [[String: MagicCredential]]
+    /// Per vendor, the byte lengths its magic credentials span: an `Authorization` outside them (every
+    /// ordinary key, which is shorter than its `-magic-` forms) skips the hashed lookup on the hot path.
+    let magicLengths: [ClosedRange<Int>]
 
     /// The header naming a session (one of the three ways in, with `/__session/NAME/…` and session credentials).
     static let sessionHeader = "X-Understudy-Session"
@@ -80,6 +83,11 @@ public final class UnderstudyApp: HTTPHandler {
         startupFaults = configuration.faultRules
         magicCredentials = records.map { record in
             Dictionary(MagicCredential.all(for: record.seed).map { ($0.authorization, $0) }, uniquingKeysWith: { first, _ in first })
+        }
+        magicLengths = magicCredentials.map { magic in
+            let lengths = magic.keys.map(\.utf8.count)
+            guard let shortest = lengths.min(), let longest = lengths.max() else { return 0...0 }
+            return shortest...longest
         }
         let baseRecords = records
         let faultRules = configuration.faultRules
@@ -268,7 +276,7 @@ public final class UnderstudyApp: HTTPHandler {
         var forVendor = vendorRequest(extracted.stripped ?? request, record, parameters, vendorPath, operation: operation)
         let authorization = request.headers["Authorization"] ?? ""
         var effect = extracted.effect.merged(over: session.faults.effect(vendor: vendor.id, method: request.method, path: vendorPath))
-        let magic = magicCredentials[index][authorization]
+        let magic = magicLengths[index].contains(authorization.utf8.count) ? magicCredentials[index][authorization] : nil
         if let magic {
             // Magic credentials win over everything but explicit flags: they work in every session and
             // whatever `--any-key` says. The delayed one is answered as the vendor's admin key.
@@ -281,7 +289,8 @@ public final class UnderstudyApp: HTTPHandler {
         if let status = effect.status {
             response = vendor.errorResponse(status: HTTPStatus(code: status), request: forVendor)
             if status == 429, magic != nil, vendor.sendsRetryAfter { response.headers.replaceOrAdd(name: "Retry-After", value: "1") }
-        } else if let limit = session.rateLimiter.take(vendor: vendor.id, credential: authorization) {
+        } else if !session.rateLimiter.limits.isEmpty, let limit = session.rateLimiter.take(vendor: vendor.id, credential: authorization) {
+            // (Checked first: `take` reads the clock before it knows whether the vendor is limited.)
             if limit.isAllowed {
                 response = answer(forVendor)
                 for field in vendor.rateLimitHeaders(limit) { response.headers.add(name: field.name, value: field.value) }
@@ -372,7 +381,8 @@ public final class UnderstudyApp: HTTPHandler {
         if let name = exchange.metadata["session"] {
             guard let session = try? sessions.session(named: name, create: false).0 else { return }
             target = session.journal
-        } else if let path = exchange.request?.path, Self.isAdminPath(Self.normalizedPath(path)) {
+        } else if exchange.metadata["vendor"] == nil, let path = exchange.request?.path, Self.isAdminPath(Self.normalizedPath(path)) {
+            // A vendor answered it, so it is not an admin call: only untagged exchanges need the path check.
             return
         } else {
             target = journal

@@ -22,6 +22,20 @@ struct CommandLineTests {
         var stderr: String
     }
 
+    /// `process.run()`, retried: swift-corelibs-foundation's `Process` on Linux lists the parent's open
+    /// descriptors and asks `posix_spawn` to close each in the child, so a descriptor another test
+    /// closes in between (these suites open and close sockets in parallel) fails the spawn with EBADF.
+    static func launch(_ process: Process) throws {
+        var attempt = 0
+        while true {
+            do { return try process.run() } catch {
+                attempt += 1
+                guard attempt < 5, "\(error)".contains("Code=9") else { throw error }
+                usleep(20_000)
+            }
+        }
+    }
+
     /// Runs `understudy args…` to completion (bounded by `timeout`).
     static func run(_ arguments: [String], timeout: TimeInterval = 20) throws -> Outcome {
         let process = Process()
@@ -31,7 +45,7 @@ struct CommandLineTests {
         let err = Pipe()
         process.standardOutput = out
         process.standardError = err
-        try process.run()
+        try CommandLineTests.launch(process)
         let deadline = Date().addingTimeInterval(timeout)
         while process.isRunning, Date() < deadline { usleep(10_000) }
         if process.isRunning { process.terminate() }
@@ -119,7 +133,7 @@ struct CommandLineTests {
         process.arguments = ["serve", "--port", "0", "--ready-file", readyFile, "--log", "off"] + extra
         let out = Pipe()
         process.standardOutput = out
-        try process.run()
+        try CommandLineTests.launch(process)
         var url = ""
         for _ in 0..<500 where url.isEmpty {
             url = (try? String(contentsOfFile: readyFile, encoding: .utf8))?.trimmingCharacters(in: .whitespacesAndNewlines) ?? ""

@@ -86,7 +86,7 @@ struct HardeningCommandLineTests {
         // `ulimit -n` sets the hard limit too, so the server cannot raise its way out.
         process.arguments = ["-c", "ulimit -n \(limit) && exec \"$0\" serve --port 0 --log off --ready-file \"$1\" 2>\"$2\"",
                              CommandLineTests.binary.path, readyFile, logFile]
-        try process.run()
+        try CommandLineTests.launch(process)
         defer { if process.isRunning { process.terminate() }; process.waitUntilExit() }
         var url = ""
         for _ in 0..<500 where url.isEmpty {
@@ -139,7 +139,7 @@ struct HardeningCommandLineTests {
         let err = Pipe()
         process.standardError = err
         process.standardOutput = Pipe()
-        try process.run()
+        try CommandLineTests.launch(process)
         for _ in 0..<500 where (try? String(contentsOfFile: readyFile, encoding: .utf8)) == nil { usleep(10_000) }
         process.terminate()
         process.waitUntilExit()

@@ -43,7 +43,7 @@ public enum FaultFlags {
     public static func extract(from request: HTTPRequest) throws(InvalidFlag) -> Extracted {
         let hasQueryFlags = request.query.contains { $0.name.utf8.first == UInt8(ascii: "_") && $0.name.hasPrefix("__") }
         // One cheap pass on the hot path: most requests carry no X-Understudy-* header at all.
-        let hasHeaderFlags = request.headers.contains { $0.name.utf8.count > 13 && $0.name.lowercased().hasPrefix("x-understudy-") }
+        let hasHeaderFlags = request.headers.contains { isUnderstudyHeader($0.name) }
         guard hasQueryFlags || hasHeaderFlags else { return Extracted(effect: FaultEffect(), stripped: nil, unknownFlags: []) }
         let headerStatus = request.headers["X-Understudy-Status"]
         let headerDelay = request.headers["X-Understudy-Delay"]
@@ -67,6 +67,14 @@ public enum FaultFlags {
         }
         let hasReservedQuery = hasQueryFlags && request.query.contains { names.contains($0.name) }
         return Extracted(effect: effect, stripped: hasReservedQuery ? strippingFlags(from: request) : nil, unknownFlags: unknown)
+    }
+
+    /// Whether a header name starts with `X-Understudy-` in any case, compared on bytes: lowercasing
+    /// every long name (`Accept-Encoding`, `Content-Type`) allocated a string per request.
+    static func isUnderstudyHeader(_ name: String) -> Bool {
+        let prefix = "x-understudy-".utf8
+        guard name.utf8.count > prefix.count else { return false }
+        return zip(name.utf8, prefix).allSatisfy { byte, expected in byte | (byte >= 65 && byte <= 90 ? 0x20 : 0) == expected }
     }
 
     /// The `X-Understudy-Warning` value for look-alike flags.

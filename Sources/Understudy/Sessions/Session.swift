@@ -22,12 +22,14 @@ public final class Session: Sendable {
     public let credentials: [String: [VendorSeed.Credential]]
     /// Wall-clock milliseconds of creation, for listings.
     let createdAt: Int64
+    /// Monotonic milliseconds of creation: the wall-clock time of the last use is derived from it, so
+    /// noting a request reads one clock, not two (it runs on every request).
+    private let createdMonotonic: Int64
     private let usage = Mutex(Usage())
 
     struct Usage: Sendable {
         /// Monotonic milliseconds of the last request, for idle expiry.
         var lastUsed: Int64 = Session.monotonicMilliseconds()
-        var lastUsedWallClock: Int64 = Session.wallClockMilliseconds()
         var requests = 0
         /// Successful writes per vendor (vendor operations that change the store, and admin user changes).
         var writes: [String: Int] = [:]
@@ -42,6 +44,7 @@ public final class Session: Sendable {
         self.rateLimiter = rateLimiter
         self.credentials = credentials
         createdAt = Self.wallClockMilliseconds()
+        createdMonotonic = Self.monotonicMilliseconds()
     }
 
     public static let defaultName = "default"
@@ -55,7 +58,6 @@ public final class Session: Sendable {
     func touch(wroteTo vendor: String? = nil) {
         usage.withLock { usage in
             usage.lastUsed = Self.monotonicMilliseconds()
-            usage.lastUsedWallClock = Self.wallClockMilliseconds()
             usage.requests += 1
             if let vendor { usage.writes[vendor, default: 0] += 1 }
         }
@@ -90,7 +92,7 @@ public final class Session: Sendable {
             ("name", .string(name)),
             ("default", .bool(isDefault)),
             ("createdAt", .string(RequestJournal.isoTime(createdAt))),
-            ("lastUsedAt", .string(RequestJournal.isoTime(usage.lastUsedWallClock))),
+            ("lastUsedAt", .string(RequestJournal.isoTime(createdAt + max(0, usage.lastUsed - createdMonotonic)))),
             ("requests", number(usage.requests)),
             ("armedFaults", number(faults.count)),
             ("journaled", number(journal.count)),

@@ -1,6 +1,13 @@
+import Synchronization
+
 /// `serve --users N --seed S`: N users per vendor that exist only as a formula. A user is built
 /// (and encoded) when a page needs it; ids decode back to the user's number, so nothing is stored
 /// per user except the positions of removed users (PandaDoc). Start-up and memory stay flat in N.
+///
+/// A small direct-mapped cache keeps the last users built: building one (person, vendor shape,
+/// validation, encoding) costs several times what serving it does, and CI suites and load tests ask
+/// for the same first pages over and over. The cache is bounded (``cacheSlots`` users), so memory
+/// stays flat in N too; users are pure functions of their number, so a stale slot cannot exist.
 public final class GeneratedUsers: Sendable {
     public let count: Int
     public let seed: UInt64
@@ -8,6 +15,14 @@ public final class GeneratedUsers: Sendable {
     private let make: @Sendable (Int) -> StoredUser
     /// Numbers of generated users whose membership is removed, ascending.
     let removedNumbers: [Int]
+    /// How many built users the cache holds: a few pages of the largest page size any vendor allows.
+    static let cacheSlots = 512
+    private let cache = Mutex([CachedUser?](repeating: nil, count: GeneratedUsers.cacheSlots))
+
+    private struct CachedUser: Sendable {
+        var number: Int
+        var user: StoredUser
+    }
 
     /// - Parameters:
     ///   - removedShare: the share of users hidden by PandaDoc's `show_removed=false` (0 for other vendors).
@@ -26,8 +41,11 @@ public final class GeneratedUsers: Sendable {
     }
 
     func user(_ number: Int) -> StoredUser {
+        let slot = number % Self.cacheSlots
+        if let cached = cache.withLock({ $0[slot] }), cached.number == number { return cached.user }
         var user = make(number)
         user.isHidden = removedNumbers.binarySearch(number)
+        cache.withLock { $0[slot] = CachedUser(number: number, user: user) }
         return user
     }
 

@@ -5,9 +5,15 @@
 public enum PageToken {
     /// The binary token: a protobuf-style body (field 1 = sequence, varint) followed by the MAC.
     public static func encode(sequence: UInt64, scope: String) -> [UInt8] {
-        var bytes: [UInt8] = [0x08]
+        // One buffer for body, scope and MAC: the scope is hashed in place, then overwritten by the MAC.
+        var bytes: [UInt8] = []
+        bytes.reserveCapacity(11 + max(scope.utf8.count, 8))
+        bytes.append(0x08)
         appendVarint(sequence, to: &bytes)
-        let mac = SipHash.hash(bytes + Array(scope.utf8))
+        let bodyCount = bytes.count
+        bytes.append(contentsOf: scope.utf8)
+        let mac = SipHash.hash(bytes)
+        bytes.removeSubrange(bodyCount...)
         withUnsafeBytes(of: mac.littleEndian) { bytes.append(contentsOf: $0) }
         return bytes
     }
@@ -15,10 +21,14 @@ public enum PageToken {
     /// The sequence inside a token, or `nil` if it was not issued for `scope` or was altered.
     public static func decode(_ bytes: [UInt8], scope: String) -> UInt64? {
         guard bytes.count > 9, bytes[0] == 0x08 else { return nil }
-        let body = Array(bytes[..<(bytes.count - 8)])
+        let body = bytes[..<(bytes.count - 8)]
         var mac: UInt64 = 0
         for (offset, byte) in bytes[(bytes.count - 8)...].enumerated() { mac |= UInt64(byte) << (8 * UInt64(offset)) }
-        guard SipHash.hash(body + Array(scope.utf8)) == mac else { return nil }
+        var message: [UInt8] = []  // one allocation (a seek runs this on every deep page)
+        message.reserveCapacity(body.count + scope.utf8.count)
+        message.append(contentsOf: body)
+        message.append(contentsOf: scope.utf8)
+        guard SipHash.hash(message) == mac else { return nil }
         var sequence: UInt64 = 0
         var shift: UInt64 = 0
         for byte in body.dropFirst() {
@@ -87,8 +97,11 @@ public enum Base64 {
         var index = 0
         while index + 2 < bytes.count {
             let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            output += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)],
-                       alphabet[Int(chunk >> 6 & 63)], alphabet[Int(chunk & 63)]]
+            // Appended one by one: `output += [a, b, c, d]` built a temporary array per 3 input bytes.
+            output.append(alphabet[Int(chunk >> 18 & 63)])
+            output.append(alphabet[Int(chunk >> 12 & 63)])
+            output.append(alphabet[Int(chunk >> 6 & 63)])
+            output.append(alphabet[Int(chunk & 63)])
             index += 3
         }
         let remaining = bytes.count - index

@@ -40,6 +40,22 @@ struct GeneratedUsersTests {
         #expect(ids.allSatisfy { $0.hasPrefix("user-") && $0.count == 29 })
     }
 
+    @Test func builtUserCache_neverAnswersWithAnotherNumbersUser() throws {
+        // given: users that share a cache slot, read in an order that evicts each before it is read again
+        let vendor = OpenAIAdmin()
+        let seed = try #require(try UnderstudyApp().seed(for: "openai"))
+        let generated = try vendor.makeGeneratedUsers(count: 10_000, seed: 42, vendorSeed: seed)
+        let numbers = [7, 7 + GeneratedUsers.cacheSlots, 7, 7 + 2 * GeneratedUsers.cacheSlots, 7 + GeneratedUsers.cacheSlots, 8]
+        // when / then: every read (cached or not) is byte-identical to building the user afresh
+        for number in numbers {
+            let fresh = try vendor.generatedUser(number, count: 10_000, seed: 42, vendorSeed: seed)
+            let served = generated.user(number)
+            #expect(served.id == fresh.id, "user \(number)")
+            #expect(served.json == fresh.json, "user \(number)")
+        }
+        #expect(generated.user(7).id != generated.user(7 + GeneratedUsers.cacheSlots).id)
+    }
+
     @Test func deepPage_isServedByArithmeticNotAScan() throws {
         let app = try app(["openai": 1_000_000])
         let format = OpenAIAdmin().syntheticIDFormat

@@ -30,8 +30,10 @@ extension OnePassword {
         // RFC 3339 in UTC with whole seconds, as the docs' examples.
         let createTime = try fields.timestamp("create_time", format: "YYYY-MM-DDTHH:MM:SSZ")
         let userPath = try fields.string("path")
-        let parts = userPath.split(separator: "/", omittingEmptySubsequences: false)
-        guard parts.count == 4, parts[0] == "accounts", !parts[1].isEmpty, parts[2] == "users", parts[3] == id else {
+        // Split on bytes: Character-level splitting cost a fifth of every generated page (`serve --users`).
+        let parts = userPath.utf8.split(separator: UInt8(ascii: "/"), omittingEmptySubsequences: false)
+        guard parts.count == 4, parts[0].elementsEqual("accounts".utf8), !parts[1].isEmpty, parts[2].elementsEqual("users".utf8),
+              parts[3].elementsEqual(id.utf8) else {
             throw SeedError(path: "\(path).path", problem: "'\(userPath)' is not accounts/<account_id>/users/\(id)")
         }
         var writer = JSONWriter()
