@@ -155,7 +155,7 @@ public struct Factory: VendorAPI {
         }
         let (indices, hasMore) = users.page(from: start, limit: limit)
 
-        var writer = JSONWriter(capacity: 96 + indices.count * 256)
+        var writer = JSONWriter(capacity: 96 + indices.count * 352)  // seeded users average ~230 bytes, up to ~330
         writer.raw(#"{"users":["#)
         for (position, index) in indices.enumerated() {
             if position > 0 { writer.comma() }

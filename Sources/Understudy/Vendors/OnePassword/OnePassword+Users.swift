@@ -133,7 +133,7 @@ extension OnePassword {
         case .active: users.page(from: start, limit: query.pageSize) { !$0.isSuspended }
         case .suspended: users.page(from: start, limit: query.pageSize) { $0.isSuspended }
         }
-        var writer = JSONWriter(capacity: 64 + indices.count * 240)
+        var writer = JSONWriter(capacity: 64 + indices.count * 288)  // users are ~230-250 bytes
         writer.raw(#"{"results":["#)
         for (position, index) in indices.enumerated() {
             if position > 0 { writer.comma() }

@@ -23,7 +23,7 @@ extension PandaDoc {
                 let start = offset >= total ? users.count : users.index(ofUnremovedRank: offset)
                 indices = users.page(from: start, limit: query.count) { !$0.isRemoved }.indices
             }
-            var writer = JSONWriter(capacity: 32 + indices.count * 320)
+            var writer = JSONWriter(capacity: 32 + indices.count * 448)  // seeded users average ~320 bytes, up to ~410
             writer.raw(#"{"total":"#)
             writer.int(total)
             writer.raw(#","results":["#)
