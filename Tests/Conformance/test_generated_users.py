@@ -12,27 +12,14 @@ from pathlib import Path
 import httpx
 import pytest
 
-from understudy_contract import ADMIN_AUTH
+from understudy_contract import ADMIN_AUTH, start_server
 
 COUNT = 100_000
 ACCOUNT = "UNDERSTUDYTESTACCOUNT00001"
 
 
 def start(directory: Path, name: str) -> tuple[subprocess.Popen, str]:
-    ready = directory / f"{name}.url"
-    process = subprocess.Popen(
-        [os.environ["UNDERSTUDY_BIN"], "serve", "--port", "0", "--log", "off",
-         "--users", str(COUNT), "--seed", "42", "--ready-file", str(ready)],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if ready.exists() and ready.read_text().strip():
-            return process, ready.read_text().strip()
-        assert process.poll() is None, "understudy exited before becoming ready"
-        time.sleep(0.05)
-    process.kill()
-    raise AssertionError("understudy did not become ready")
+    return start_server(directory, "--users", str(COUNT), "--seed", "42", name=f"{name}.url")
 
 
 @pytest.fixture(scope="module")

@@ -24,7 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
-from understudy_contract import ONEPASSWORD_ACCOUNT
+from understudy_contract import ONEPASSWORD_ACCOUNT, start_server
 
 VERSIONS = {
     "v1beta1": {"base": "/v1beta1", "token": "/v1beta1/users/oauth2/token", "revoke": "/v1beta1/users/oauth2/revoke"},
@@ -176,19 +176,9 @@ def test_revoked_token_is_refused(http, base_url, version):
 @pytest.fixture(scope="module")
 def short_ttl_server():
     with tempfile.TemporaryDirectory() as directory:
-        ready = Path(directory) / "url"
-        process = subprocess.Popen(
-            [os.environ["UNDERSTUDY_BIN"], "serve", "--port", "0", "--log", "off", "--token-ttl", "1",
-             "--ready-file", str(ready)],
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-        )
+        process, base = start_server(Path(directory), "--token-ttl", "1")
         try:
-            deadline = time.monotonic() + 20
-            while not (ready.exists() and ready.read_text().strip()):
-                assert process.poll() is None, "understudy exited before becoming ready"
-                assert time.monotonic() < deadline, "understudy did not become ready"
-                time.sleep(0.05)
-            yield ready.read_text().strip().rstrip("/")
+            yield base
         finally:
             process.terminate()
             process.wait(timeout=10)

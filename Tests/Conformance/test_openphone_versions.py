@@ -16,6 +16,7 @@ import httpx
 import pytest
 
 from understudy_contract import (
+    start_server,
     ADMIN_AUTH,
     OPENPHONE_VERSION_HEADER,
     WALKERS,
@@ -209,19 +210,7 @@ def test_unknown_paths_under_the_prefix_are_expresss_html_404(http, base_url, me
 # ------------------------------------------------------------------ other servers
 
 def start(directory: Path, *args: str) -> tuple[subprocess.Popen, str]:
-    ready = directory / "ready"
-    process = subprocess.Popen(
-        [os.environ["UNDERSTUDY_BIN"], "serve", "--port", "0", "--log", "off", "--ready-file", str(ready), *args],
-        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-    )
-    deadline = time.monotonic() + 20
-    while time.monotonic() < deadline:
-        if ready.exists() and ready.read_text().strip():
-            return process, ready.read_text().strip()
-        assert process.poll() is None, "understudy exited before becoming ready"
-        time.sleep(0.05)
-    process.kill()
-    raise AssertionError("understudy did not become ready")
+    return start_server(directory, *args)
 
 
 @pytest.fixture(scope="module")

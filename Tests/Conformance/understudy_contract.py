@@ -9,6 +9,9 @@ module: pytest puts this directory on sys.path because conftest.py lives here).
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import time
 from pathlib import Path
 from typing import Any, Callable
 
@@ -256,3 +259,21 @@ def assert_same_users(vendor: str, listed: list[dict[str, Any]], expected: list[
     assert listed_ids == expected_ids, f"{vendor}: listed ids/order differ from seeds"
     for got, want in zip(listed, expected):
         assert got == want, f"{vendor}: user {user_key(vendor, want)} differs from its seed"
+
+
+def start_server(directory: Path, *args: str, name: str = "ready") -> tuple[subprocess.Popen, str]:
+    """An extra `understudy serve` (UNDERSTUDY_BIN, set by run.sh) on a free port with `args`; returns the
+    process and its base URL once it is ready. The caller stops it (terminate + wait)."""
+    ready = Path(directory) / name
+    binary = os.environ.get("UNDERSTUDY_BIN")
+    assert binary, "UNDERSTUDY_BIN is not set (run.sh sets it)"
+    process = subprocess.Popen([binary, "serve", "--port", "0", "--log", "off", "--ready-file", str(ready), *args],
+                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + 20
+    while time.monotonic() < deadline:
+        if ready.exists() and ready.read_text().strip():
+            return process, ready.read_text().strip().rstrip("/")
+        assert process.poll() is None, "understudy exited before becoming ready"
+        time.sleep(0.05)
+    process.kill()
+    raise AssertionError("understudy did not become ready")
