@@ -203,21 +203,20 @@ public final class UnderstudyApp: HTTPHandler {
         switch router.match(method: request.method, path: request.path) {
         case .found(let target, let parameters):
             if case .vendor(let index, let number, let prefixed) = target {
-                let record = session.records[index]
-                let vendorPath = prefixed ? String(request.path.dropFirst(record.id.count + 1)) : request.path
-                let operation = record.operations[number]
-                return serveVendor(index, request, parameters, vendorPath, in: session, operation: operation, answer: operation.handler)
+                let operation = session.records[index].operations[number]
+                return serveVendor(index, request, parameters, vendorPath(request.path, index, prefixed: prefixed),
+                                   in: session, operation: operation, answer: operation.handler)
             }
             return respondToAdmin(request, target: target, parameters: parameters, in: session)
         case .methodNotAllowed(let allowed, let owner):
             var response: HTTPResponse
-            if case .vendor(let index, _, let prefixed) = owner {
-                // The path is a vendor's: the vendor renders its own 405 (bare or prefixed path alike).
-                let vendorPath = prefixed ? String(request.path.dropFirst(records[index].id.count + 1)) : request.path
-                response = records[index].api.errorResponse(
-                    status: .methodNotAllowed, request: vendorRequest(request, session.records[index], [:], vendorPath, operation: nil))
-                response.logMetadata["vendor"] = records[index].id
-            } else if let (index, vendorPath) = vendorOwning(request.path) {
+            // The path is a vendor's (one of its routes, or under its prefix): the vendor renders its own 405.
+            let ownerVendor: (Int, String)? = if case .vendor(let index, _, let prefixed) = owner {
+                (index, vendorPath(request.path, index, prefixed: prefixed))
+            } else {
+                vendorOwning(request.path)
+            }
+            if let (index, vendorPath) = ownerVendor {
                 response = records[index].api.errorResponse(
                     status: .methodNotAllowed, request: vendorRequest(request, session.records[index], [:], vendorPath, operation: nil))
                 response.logMetadata["vendor"] = records[index].id
@@ -247,7 +246,7 @@ public final class UnderstudyApp: HTTPHandler {
         let index: Int, parameters: [String: String], vendorPath: String, operation: VendorOperation?
         if case .found(.vendor(let found, let number, let prefixed), let values) = router.match(method: request.method, path: request.path) {
             (index, parameters, operation) = (found, values, records[found].operations[number])
-            vendorPath = prefixed ? String(request.path.dropFirst(records[found].id.count + 1)) : request.path
+            vendorPath = self.vendorPath(request.path, found, prefixed: prefixed)
         } else if let (found, path) = vendorOwning(request.path) {
             (index, parameters, vendorPath, operation) = (found, [:], path, nil)
         } else {
@@ -281,7 +280,7 @@ public final class UnderstudyApp: HTTPHandler {
             // Magic credentials win over everything but explicit flags: they work in every session and
             // whatever `--any-key` says. The delayed one is answered as the vendor's admin key.
             effect = effect.merged(over: FaultEffect(status: magic.status, delayMilliseconds: magic.delayMilliseconds))
-            if magic.status == nil, let admin = record.seed.credentials.first(where: { $0.role == .admin }) {
+            if magic.status == nil, let admin = record.seed.credential(for: .admin) {
                 forVendor.http.headers.replaceOrAdd(name: "Authorization", value: admin.authorization)
             }
         }
@@ -333,6 +332,11 @@ public final class UnderstudyApp: HTTPHandler {
         _ request: HTTPRequest, _ index: Int, _ parameters: [String: String], _ vendorPath: String, operation: VendorOperation?
     ) -> VendorRequest {
         vendorRequest(request, records[index], parameters, vendorPath, operation: operation)
+    }
+
+    /// The path as vendor `index` sees it: without its `/<vendor id>` prefix when the route had one.
+    private func vendorPath(_ path: String, _ index: Int, prefixed: Bool) -> String {
+        prefixed ? String(path.dropFirst(records[index].id.count + 1)) : path
     }
 
     /// The vendor whose prefix or endpoint family the path belongs to, with the path as that vendor sees it.

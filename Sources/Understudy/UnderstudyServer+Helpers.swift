@@ -46,7 +46,7 @@ extension UnderstudyServer {
 
     /// The first admin `Authorization` value of a vendor, ready to send.
     public func adminAuthorization(for vendor: VendorID) -> String {
-        credentials(for: vendor).first { $0.role == .admin }?.authorization ?? ""
+        app.seed(for: vendor.rawValue)?.credential(for: .admin)?.authorization ?? ""
     }
 
     /// Adds a user from a partial object in the vendor's own shape (JSON text).

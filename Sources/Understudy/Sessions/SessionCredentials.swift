@@ -18,7 +18,7 @@ enum DerivedCredentials {
     static func session(_ name: String, seed: VendorSeed, vendor: String) -> [VendorSeed.Credential] {
         var result: [VendorSeed.Credential] = []
         for role in [CredentialRole.admin, .member] {
-            guard let template = seed.credentials.first(where: { $0.role == role }) else { continue }
+            guard let template = seed.credential(for: role) else { continue }
             let (scheme, stem) = stem(of: template.authorization)
             let digest = VendorNumbers.splitMix64(fnv1a("\(vendor)\u{0}\(role.rawValue)\u{0}\(name)"))
             result.append(.init(authorization: "\(scheme)\(stem)-s\(hex16(digest))", role: role))
@@ -63,7 +63,7 @@ public struct MagicCredential: Sendable, Equatable {
     /// A vendor's magic credentials, derived from its first admin credential:
     /// `Bearer sk-admin-understudy-test` → `Bearer sk-admin-understudy-magic-429`.
     static func all(for seed: VendorSeed) -> [MagicCredential] {
-        guard let template = seed.credentials.first(where: { $0.role == .admin }) else { return [] }
+        guard let template = seed.credential(for: .admin) else { return [] }
         let (scheme, stem) = DerivedCredentials.stem(of: template.authorization)
         return kinds.map { suffix, status, delay, description in
             MagicCredential(authorization: "\(scheme)\(stem)-magic-\(suffix)", effect: suffix, description: description,

@@ -226,6 +226,11 @@ public struct VendorSeed: Sendable {
     /// A vendor seed member by key (``VendorAPI/seedKeys``).
     public func extensionValue(_ key: String) -> JSONValue? { extensions.first { $0.0 == key }?.1 }
 
+    /// The first credential with `role` (the one documented as the vendor's default key).
+    public func credential(for role: CredentialRole) -> Credential? {
+        credentials.first { $0.role == role }
+    }
+
     public func role(forAuthorization header: String) -> CredentialRole? {
         credentials.first { $0.authorization == header }?.role
     }
