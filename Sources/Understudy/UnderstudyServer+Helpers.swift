@@ -20,8 +20,9 @@ public struct VendorID: RawRepresentable, Hashable, Sendable, CaseIterable {
 public struct RecordedRequest: Sendable, Equatable {
     public var method: String
     public var path: String
+    /// Query items, with credential-like parameters (`api_key`, `access_token`, …) masked.
     public var query: [HTTPQueryPair]
-    /// Header values, with `Authorization` masked to its last 4 characters.
+    /// Header values, with credentials (`Authorization`, `Cookie`, `X-Api-Key`, …) masked to their last 4 characters.
     public var headers: [HTTPQueryPair]
     public var vendor: String?
     public var status: Int
@@ -123,9 +124,12 @@ extension RecordedRequest {
             if let status, exchange.status.code != status { return nil }
             return RecordedRequest(
                 method: request.method, path: request.path,
-                query: request.query.map { HTTPQueryPair(name: $0.name, value: $0.value) },
+                // The journal's own masking rules, so a secret is masked wherever it is shown.
+                query: request.query.map {
+                    HTTPQueryPair(name: $0.name, value: Credentials.isSecretParameter($0.name) ? RequestJournal.mask($0.value) : $0.value)
+                },
                 headers: request.headers.map {
-                    HTTPQueryPair(name: $0.name, value: $0.name.lowercased() == "authorization" ? RequestJournal.mask($0.value) : $0.value)
+                    HTTPQueryPair(name: $0.name, value: Credentials.isSecretHeader($0.name) ? RequestJournal.mask($0.value) : $0.value)
                 },
                 vendor: exchange.metadata["vendor"], status: exchange.status.code, fault: exchange.metadata["fault"]
             )

@@ -36,3 +36,17 @@ struct JournalResponseMaskingTests {
         #expect(Credentials.maskedJSONSecrets(#"{"name":"Ada","email":"a@example.com"}"#) == #"{"name":"Ada","email":"a@example.com"}"#)
     }
 }
+
+/// The Swift helper's view of the journal masks what the journal masks.
+struct RecordedRequestMaskingTests {
+    @Test func helperRequests_maskCookiesApiKeysAndSecretQueryParameters() async throws {
+        let server = try UnderstudyServer.start()
+        _ = try send(server, "/v1/organization/users?limit=1&access_token=querysecret99",
+                     headers: [("Authorization", "Bearer sk-admin-understudy-test"), ("Cookie", "session=cookiesecret77")])
+        let recorded = try #require(server.requests(vendor: .openai).first)
+        #expect(recorded.headers.first { $0.name == "Cookie" }?.value.contains("cookiesecret") == false)
+        #expect(recorded.query.first { $0.name == "access_token" }?.value.contains("querysecret") == false)
+        #expect(recorded.query.first { $0.name == "limit" }?.value == "1")
+        await server.stop()
+    }
+}
