@@ -28,13 +28,11 @@ enum AdminResponses {
 
     /// `GET /__admin/vendors`: what a black-box test needs to drive every vendor: versions,
     /// operations, credentials, and the vendor's own seed values (workspaces, invites, roles, …).
-    static func vendorList(_ records: [VendorRecord], magic: [[String: MagicCredential]], session: Session) -> HTTPResponse {
+    static func vendorList(_ session: Session) -> HTTPResponse {
         var writer = JSONWriter(capacity: 8192)
         writer.object { object in
             object.string("session", session.name)
-            object.value("vendors", .array(zip(records, magic).map { record, magic in
-                vendorEntry(record, magic: magic.values.sorted { $0.authorization < $1.authorization })
-            }))
+            object.value("vendors", .array(session.records.map(vendorEntry)))
         }
         return HTTPResponse(status: .ok, body: writer.bytes)
     }
@@ -71,7 +69,7 @@ enum AdminResponses {
         ])
     }
 
-    private static func vendorEntry(_ record: VendorRecord, magic: [MagicCredential]) -> JSONValue {
+    private static func vendorEntry(_ record: VendorRecord) -> JSONValue {
         let vendor = record.api
         var paths: [String] = []
         for operation in record.operations where !paths.contains(operation.path) { paths.append(operation.path) }
@@ -102,10 +100,8 @@ enum AdminResponses {
             })),
         ]
         if !record.seed.accounts.isEmpty { members.append(("accounts", .array(record.seed.accounts.map { .string($0) }))) }
-        let order = MagicCredential.kinds.map(\.0)
-        members.append(("magicCredentials", .array(magic.sorted {
-            (order.firstIndex(of: $0.effect) ?? 0) < (order.firstIndex(of: $1.effect) ?? 0)
-        }.map(\.listing))))
+        // Derived from the seed, in the documented order (the app's lookup table is built the same way).
+        members.append(("magicCredentials", .array(MagicCredential.all(for: record.seed).map(\.listing))))
         let users = record.store.snapshot()
         let count = users.count
         members.append(("userCount", .number(Double(count), text: String(count))))

@@ -12,7 +12,7 @@ extension UnderstudyApp {
         case .spec, .versionSpec:
             return spec(vendor: parameters["vendor"] ?? "", version: parameters["version"])
         case .vendors:
-            return AdminResponses.vendorList(session.records, magic: magicCredentials, session: session)
+            return AdminResponses.vendorList(session)
         case .listFaults:
             return HTTPResponse(status: .ok, body: session.faults.listing.compactBytes)
         case .armFault:

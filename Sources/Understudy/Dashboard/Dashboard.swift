@@ -19,7 +19,7 @@ extension UnderstudyApp {
     /// vendors and sessions embedded, so the file opens from `file://` with no server.
     func dashboardReport(in session: Session) -> HTTPResponse {
         func parsed(_ bytes: [UInt8]) -> JSONValue { (try? JSONValue.parse(bytes)) ?? .null }
-        let vendors = AdminResponses.vendorList(session.records, magic: magicCredentials, session: session).body
+        let vendors = AdminResponses.vendorList(session).body
         let snapshot: JSONValue = .object([
             ("generatedAt", .string(RequestJournal.isoTime(Self.unixMilliseconds()))),
             ("session", .string(session.name)),

@@ -15,8 +15,9 @@ final class SessionBook: Sendable {
     let idleMilliseconds: Int64
     private let make: @Sendable (String) -> Session
     private let state = Mutex(State())
-    /// How many sessions hold credentials: the hot path skips the credential lookup while it is 0.
-    private let credentialSessions = Atomic<Int>(0)
+    /// How many named sessions exist, readable without the lock: every named session has
+    /// credentials, so the hot path skips the credential lookup while this is 0.
+    private let namedCount = Atomic<Int>(0)
 
     private struct State: Sendable {
         var sessions: [String: Session] = [:]
@@ -48,7 +49,7 @@ final class SessionBook: Sendable {
             for list in session.credentials.values {
                 for credential in list { state.sessionByCredential[credential.authorization] = name }
             }
-            credentialSessions.add(1, ordering: .relaxed)
+            namedCount.add(1, ordering: .relaxed)
             return .success((session, true))
         }
         return try outcome.get()
@@ -56,7 +57,7 @@ final class SessionBook: Sendable {
 
     /// The session a session credential belongs to (nil for any other value).
     func session(forAuthorization authorization: String?) -> Session? {
-        guard let authorization, credentialSessions.load(ordering: .relaxed) > 0 else { return nil }
+        guard let authorization, namedCount.load(ordering: .relaxed) > 0 else { return nil }
         return state.withLock { state in
             state.sessionByCredential[authorization].flatMap { state.sessions[$0] }
         }
@@ -84,14 +85,14 @@ final class SessionBook: Sendable {
     }
 
     /// Named sessions now (for tests and memory figures).
-    var count: Int { state.withLock { $0.sessions.count } }
+    var count: Int { namedCount.load(ordering: .relaxed) }
 
     private func removeLocked(_ name: String, _ state: inout State) -> Bool {
         guard let session = state.sessions.removeValue(forKey: name) else { return false }
         for list in session.credentials.values {
             for credential in list { state.sessionByCredential[credential.authorization] = nil }
         }
-        credentialSessions.subtract(1, ordering: .relaxed)
+        namedCount.subtract(1, ordering: .relaxed)
         return true
     }
 
