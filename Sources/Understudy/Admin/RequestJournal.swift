@@ -114,21 +114,18 @@ public final class RequestJournal: Sendable {
 
     /// `{"requests":[…]}`, newest last, optionally filtered; `limit` keeps the newest N.
     public func listing(vendor: String? = nil, status: Int? = nil, limit: Int? = nil) -> JSONValue {
-        var selected = entries().filter { entry in
-            (vendor == nil || entry.exchange.metadata["vendor"] == vendor) && (status == nil || entry.exchange.status.code == status)
-        }
-        if let limit, selected.count > limit { selected = Array(selected.suffix(limit)) }
-        return .object([("requests", .array(selected.map(Self.render)))])
+        Self.listing(of: [self], vendor: vendor, status: status, limit: limit)
     }
 
-    /// The listing over several journals (`?session=*`), merged oldest first by time.
+    /// The listing over one or several journals (`?session=*`), merged oldest first by time.
     static func listing(of journals: [RequestJournal], vendor: String? = nil, status: Int? = nil, limit: Int? = nil) -> JSONValue {
-        if journals.count == 1 { return journals[0].listing(vendor: vendor, status: status, limit: limit) }
         var selected = journals.flatMap { $0.entries() }.filter { entry in
             (vendor == nil || entry.exchange.metadata["vendor"] == vendor) && (status == nil || entry.exchange.status.code == status)
         }
-        // Stable: entries of one journal keep their order when their times tie.
-        selected = selected.enumerated().sorted { ($0.element.unixMilliseconds, $0.offset) < ($1.element.unixMilliseconds, $1.offset) }.map(\.element)
+        if journals.count > 1 {
+            // Stable: entries of one journal keep their order when their times tie.
+            selected = selected.enumerated().sorted { ($0.element.unixMilliseconds, $0.offset) < ($1.element.unixMilliseconds, $1.offset) }.map(\.element)
+        }
         if let limit, selected.count > limit { selected = Array(selected.suffix(limit)) }
         return .object([("requests", .array(selected.map(Self.render)))])
     }
