@@ -57,13 +57,14 @@ public enum FaultFlags {
             }
             effect.kind = kind
         }
+        // In first-seen order, each once; a set keeps a query of thousands of `__` names linear.
         var unknown: [String] = []
-        for item in request.query where item.name.hasPrefix("__") && !names.contains(item.name) && !unknown.contains(item.name) {
+        var seen: Set<String> = []
+        for item in request.query where item.name.hasPrefix("__") && !names.contains(item.name) && seen.insert(item.name).inserted {
             unknown.append(item.name)
         }
-        for field in request.headers {
-            let name = field.name.lowercased()
-            if name.hasPrefix("x-understudy-"), !headerNames.contains(name), !unknown.contains(field.name) { unknown.append(field.name) }
+        for field in request.headers where isUnderstudyHeader(field.name) && !headerNames.contains(field.name.lowercased()) {
+            if seen.insert(field.name).inserted { unknown.append(field.name) }
         }
         let hasReservedQuery = hasQueryFlags && request.query.contains { names.contains($0.name) }
         return Extracted(effect: effect, stripped: hasReservedQuery ? strippingFlags(from: request) : nil, unknownFlags: unknown)
