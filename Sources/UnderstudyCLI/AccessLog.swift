@@ -100,8 +100,7 @@ final class AccessLog: @unchecked Sendable {
 
     /// UTC ISO 8601 with milliseconds.
     static func timestamp() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return ISO8601.format(seconds: Int(now.tv_sec), milliseconds: Int(now.tv_nsec / 1_000_000))
+        let now = SystemClock.wall()
+        return ISO8601.format(seconds: now.seconds, milliseconds: now.nanoseconds / 1_000_000)
     }
 }

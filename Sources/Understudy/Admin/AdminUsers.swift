@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import HTTPCore
 
 /// Users added, changed and deleted at runtime (`/__admin/vendors/{vendor}/users`). Bodies use the
@@ -194,9 +189,7 @@ extension UnderstudyApp {
     }
 
     static func unixNow() -> Int {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int(now.tv_sec)
+        SystemClock.wall().seconds
     }
 }
 

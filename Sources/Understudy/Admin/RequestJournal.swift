@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import HTTPCore
 import Synchronization
 
@@ -73,9 +68,7 @@ public final class RequestJournal: Sendable {
             kept.responseBody = Array(exchange.responseBody.prefix(Self.bodyCap))
             kept.metadata["truncated"] = "true"
         }
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        let milliseconds = Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000)
+        let milliseconds = SystemClock.wallMilliseconds()
         let bodyBytes = exchange.request?.body.count ?? 0
         if bodyBytes > Self.bodyPrefixBytes {
             kept.request?.body = Array(exchange.request!.body.prefix(Self.bodyPrefixBytes))

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import HTTPCore
 
 /// The dashboard's three admin routes (issue 15): the live page (`GET /__admin`), its event stream
@@ -76,9 +71,7 @@ extension UnderstudyApp {
     }
 
     static func unixMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000)
+        SystemClock.wallMilliseconds()
     }
 }
 

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 /// A named, isolated view of the whole emulator: its own users (copy-on-write from the seeds or
@@ -101,17 +96,9 @@ public final class Session: Sendable {
         ])
     }
 
-    static func monotonicMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000)
-    }
+    static func monotonicMilliseconds() -> Int64 { Int64(SystemClock.monotonicNanoseconds() / 1_000_000) }
 
-    static func wallClockMilliseconds() -> Int64 {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return Int64(now.tv_sec) * 1000 + Int64(now.tv_nsec / 1_000_000)
-    }
+    static func wallClockMilliseconds() -> Int64 { SystemClock.wallMilliseconds() }
 
     /// Session names are path segments and header values: letters, digits, `.`, `_`, `-`, at most 64.
     static func isValidName(_ name: String) -> Bool {

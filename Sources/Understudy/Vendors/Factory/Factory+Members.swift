@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 public import HTTPCore
 
 /// inviteUser and removeUser (vendor-notes/users-resource/factory.md §2, §3).
@@ -143,8 +138,7 @@ extension Factory {
 
     /// Now as an ISO 8601 UTC timestamp with milliseconds, the shape of every Factory timestamp.
     static func now() -> String {
-        var time = timespec()
-        clock_gettime(CLOCK_REALTIME, &time)
-        return ISO8601.format(seconds: Int(time.tv_sec), milliseconds: Int(time.tv_nsec) / 1_000_000)
+        let time = SystemClock.wall()
+        return ISO8601.format(seconds: time.seconds, milliseconds: time.nanoseconds / 1_000_000)
     }
 }

@@ -1,8 +1,3 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 import Synchronization
 
 extension OnePassword {
@@ -128,8 +123,6 @@ final class OnePasswordState: VendorState {
     }
 
     private func now(_ tokens: Tokens) -> UInt64 {
-        var time = timespec()
-        clock_gettime(CLOCK_MONOTONIC, &time)
-        return UInt64(time.tv_sec) * 1_000_000_000 + UInt64(time.tv_nsec) + tokens.clockOffset
+        SystemClock.monotonicNanoseconds() + tokens.clockOffset
     }
 }

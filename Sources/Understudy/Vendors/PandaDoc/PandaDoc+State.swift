@@ -1,11 +1,5 @@
 import Synchronization
 
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
-
 /// PandaDoc's data beside its users: the organization's email domain, its workspaces, who owns each key,
 /// and what runtime writes added that the user JSON cannot hold (membership dates, an index of new
 /// membership ids, the id counter). Memberships themselves live in the users' JSON in the store, so the
@@ -97,8 +91,7 @@ final class PandaDocState: VendorState {
 
     /// The current time in the member dates' format.
     static func now() -> String {
-        var now = timespec()
-        clock_gettime(CLOCK_REALTIME, &now)
-        return timestamp(Int(now.tv_sec), micro: Int(now.tv_nsec / 1000))
+        let now = SystemClock.wall()
+        return timestamp(now.seconds, micro: now.nanoseconds / 1000)
     }
 }
