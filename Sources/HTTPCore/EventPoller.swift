@@ -23,16 +23,18 @@ struct PollEvent {
 final class EventPoller: @unchecked Sendable {
     let fd: Int32
     private var buffer: UnsafeMutableBufferPointer<NativeEvent>
-    private let capacity = 256
+    /// Events taken per `poll` (``HTTPLimits/pollBatchSize``).
+    private let capacity: Int
 
-    init() throws(SocketError) {
+    init(capacity: Int) throws(SocketError) {
+        self.capacity = max(1, capacity)
         #if canImport(Glibc)
         fd = epoll_create1(Int32(EPOLL_CLOEXEC))
         #else
         fd = kqueue()
         #endif
         guard fd >= 0 else { throw .makeFailed("poller create") }
-        buffer = .allocate(capacity: capacity)
+        buffer = .allocate(capacity: self.capacity)
     }
 
     deinit {

@@ -10,24 +10,16 @@ final class HTTPConnection: @unchecked Sendable {
     private var start = 0
     private var end = 0
     private let maxInputBytes: Int
+    private let keptOutputCapacity: Int
 
     /// Encoded responses waiting for the socket; one `write` drains as much as the kernel takes.
     var output: [UInt8] = []
     var outputOffset = 0
 
-    /// A response is being delivered late or slowly (or never): later pipelined requests wait.
-    var isBusy = false
-    /// The response in progress is deliberately never sent.
-    var isHanging = false
-    /// The open-ended body this connection is writing (`Delivery.stream`); it also counts as hanging.
+    /// Phase, exchange and transport facts; every change goes through its transitions.
+    var state = HTTP1ConnectionState()
+    /// The open-ended body this connection is writing (``HTTPResponse/Delivery/stream(_:)``).
     var stream: HTTPStream?
-    /// The response in progress asked to close, or the peer is gone: close once output drains.
-    var closesAfterFlush = false
-    /// The peer shut down its side; answer what is buffered, then close.
-    var peerClosed = false
-    var isWaitingForWritable = false
-    var isReadingPaused = false
-    var sentContinue = false
 
     /// A `.slow` response in progress: its bytes, how many went out, and where `Connection: close`
     /// would go in its head (`nil` once the head says close or is out).
@@ -47,8 +39,9 @@ final class HTTPConnection: @unchecked Sendable {
         self.fd = fd
         self.id = id
         decoder = HTTPDecoder(limits: limits)
-        storage = .allocate(byteCount: 16 * 1024, alignment: 16)
-        maxInputBytes = limits.maxRequestLineBytes + limits.maxHeaderBytes + limits.maxBodyBytes + 64 * 1024
+        maxInputBytes = limits.maxRequestLineBytes + limits.maxHeaderBytes + limits.maxBodyBytes + limits.inputSlackBytes
+        storage = .allocate(byteCount: max(1, limits.readBufferBytes), alignment: 16)
+        keptOutputCapacity = limits.keptOutputCapacity
         lastActivity = now
         output.reserveCapacity(4096)
     }
@@ -57,7 +50,6 @@ final class HTTPConnection: @unchecked Sendable {
 
     var hasBufferedInput: Bool { end > start }
     var hasPendingOutput: Bool { outputOffset < output.count }
-    var isIdle: Bool { !hasBufferedInput && !hasPendingOutput && !isBusy }
 
     /// Unparsed bytes, valid until the next mutation.
     var input: UnsafeRawBufferPointer { UnsafeRawBufferPointer(rebasing: storage[start..<end]) }
@@ -88,7 +80,7 @@ final class HTTPConnection: @unchecked Sendable {
     func didRead(_ count: Int) { end += count }
 
     func discardSentOutput() {
-        output.removeAll(keepingCapacity: output.capacity <= 256 * 1024)
+        output.removeAll(keepingCapacity: output.capacity <= keptOutputCapacity)
         outputOffset = 0
     }
 }

@@ -14,9 +14,10 @@ enum Socket {
     static let streamType = SOCK_STREAM
     #endif
 
-    /// Opens a non-blocking listening socket on `host:port` (port 0 picks a free one).
+    /// Opens a non-blocking listening socket on `host:port` (port 0 picks a free one), with room for
+    /// `backlog` pending connections (``HTTPLimits/listenBacklog``).
     /// - Returns: the descriptor and the port actually bound.
-    static func listen(host: String, port: Int, backlog: Int32 = 1024) throws(SocketError) -> (fd: Int32, port: Int) {
+    static func listen(host: String, port: Int, backlog: Int32) throws(SocketError) -> (fd: Int32, port: Int) {
         let address = try SocketAddress.resolve(host: host, port: port)
         let fd = socket(address.family, streamType, 0)
         guard fd >= 0 else { throw .makeFailed("socket") }

@@ -1,0 +1,110 @@
+import Dispatch
+
+/// Reading a connection and answering its requests in order (HTTP/1.1 pipelining, RFC 9112 §9.3.2).
+extension HTTPServer {
+    func read(_ connection: HTTPConnection) {
+        let space = connection.readableSpace()
+        guard !space.isEmpty else {
+            perform(connection.state.inputFull(hasPendingOutput: connection.hasPendingOutput), on: connection)
+            return
+        }
+        switch Socket.read(connection.fd, into: space) {
+        case .bytes(let count):
+            connection.didRead(count)
+            connection.lastActivity = Self.now()
+            if connection.requestStartedAt == nil { connection.requestStartedAt = connection.lastActivity }
+            serve(connection)
+        case .wouldBlock:
+            return
+        case .closed:
+            // A client that left while its response is delayed, slow or hanging frees its slot now;
+            // otherwise what it sent before the FIN is answered.
+            perform(connection.state.peerHalfClosed(), on: connection)
+            guard isOpen(connection) else { return }
+            perform(connection.state.servedAfterPeerHalfClosed(hasPendingOutput: connection.hasPendingOutput),
+                    on: connection)
+        case .failed:
+            perform(connection.state.abort(), on: connection)
+        }
+    }
+
+    /// Answers every complete request in the buffer, gathering the responses into one write.
+    func serve(_ connection: HTTPConnection) {
+        let maxOutput = configuration.limits.maxOutputBytesPerServe
+        while isOpen(connection) {
+            var progressed = false
+            while connection.state.canAnswerRequest, connection.output.count < maxOutput {
+                guard answerNextRequest(connection) else { break }
+                progressed = true
+            }
+            if connection.hasPendingOutput { flush(connection) }
+            guard progressed, isOpen(connection), !connection.hasPendingOutput,
+                  connection.state.canAnswerRequest, connection.hasBufferedInput
+            else { break }
+        }
+    }
+
+    /// Decodes and answers one request. Returns `false` when no complete request is buffered.
+    private func answerNextRequest(_ connection: HTTPConnection) -> Bool {
+        guard connection.hasBufferedInput else { return false }
+        let decoded: (request: HTTPRequest, consumed: Int)?
+        do {
+            decoded = try connection.decoder.decode(connection.input)
+        } catch {
+            // Parse errors are fatal and polite: a full response with Connection: close (NIO's rule).
+            // When the head was read, the handler may render the refusal for its route.
+            let rejected = connection.decoder.rejectedRequest
+            var response = HTTPResponse(status: error.status, text: #"{"error":"\#(error.message)"}"#)
+            if let rejected, var rendered = handler.response(forRejected: rejected, status: error.status) {
+                rendered.status = error.status
+                rendered.delivery = .normal
+                rendered.delayMilliseconds = 0
+                response = rendered
+            }
+            encoder.encode(response, into: &connection.output, keepAlive: false, isHead: rejected?.method == "HEAD",
+                           requestVersion: rejected?.version ?? .http11)
+            connection.state.decodeFailed()
+            report(connection, request: rejected, response: response, startedAt: Self.now())
+            return false
+        }
+        guard let (request, consumed) = decoded else {
+            sendContinueIfExpected(connection)
+            return false
+        }
+        let startedAt = Self.now()
+        connection.consumeInput(consumed)
+        connection.requestStartedAt = connection.hasBufferedInput ? startedAt : nil
+        var response = handler.handle(request)
+        let keepAlive = connection.state.requestDecoded(
+            wantsKeepAlive: request.wantsKeepAlive && !response.closesConnection && !isDraining)
+        response.closesConnection = !keepAlive
+        let isHead = request.method == "HEAD"
+        if response.delivery == .normal, response.delayMilliseconds <= 0 {
+            encoder.encode(response, into: &connection.output, keepAlive: keepAlive, isHead: isHead,
+                           requestVersion: request.version)
+            connection.state.respondedAtOnce(keepAlive: keepAlive)
+            report(connection, request: request, response: response, startedAt: startedAt)
+            return true
+        }
+        connection.state.respondDeferred()
+        let delivery = DeferredDelivery(request: request, response: response, isHead: isHead, startedAt: startedAt)
+        if response.delayMilliseconds > 0 {
+            queue.asyncAfter(deadline: .now() + .milliseconds(response.delayMilliseconds)) {
+                [weak self, weak connection] in
+                guard let self, let connection, self.isOpen(connection) else { return }
+                self.deliver(delivery, on: connection)
+            }
+        } else {
+            deliver(delivery, on: connection)
+        }
+        return true
+    }
+
+    /// RFC 9110 §10.1.1: a client that sent `Expect: 100-continue` waits for the interim response
+    /// before its body; sent once per request, only while its body is still missing.
+    private func sendContinueIfExpected(_ connection: HTTPConnection) {
+        guard connection.state.mayContinue, connection.decoder.expectsContinue(connection.input) else { return }
+        connection.state.continueSent()
+        connection.output.append(contentsOf: "HTTP/1.1 100 Continue\r\n\r\n".utf8)
+    }
+}
