@@ -7,11 +7,13 @@
 /// ``HTTPConnection``: a transition allocates nothing.
 ///
 /// ```
-/// open ──drain──▶ draining ──drainSettled──▶ closing ──outputDrained──▶ closed
-///  │ closeAfterFlush (Connection: close, 4xx, 408/413, truncate, finishStream)  ▲
-///  └──────────────────────────────▶ closing                                   │
-///  any phase ──abort (read/write error, FIN while a response is owed, fault, deadline)──┘
-/// orthogonal: peer half-closed (FIN read) · write blocked (EAGAIN ⇄ drained) · reading paused
+/// open ──drain──▶ draining ──drainSettled──▶ closing (closed at once when nothing is left)
+/// open, draining ──closeAfterFlush (Connection: close, parse error, 408, 413, truncate, finishStream)──▶ closing
+/// closing ──outputDrained with no exchange in flight──▶ closed
+/// any ──abort (read/write error, FIN while a response is owed, close/reset fault, stream overflow,
+///              silent or idle timeout, shutdown deadline)──▶ closed
+/// orthogonal: peer half-closed (FIN read) · write blocked (EAGAIN ⇄ outputDrained)
+///             · reading paused (input cap ⇄ finishDeferred, outputDrained)
 /// ```
 struct HTTP1ConnectionState: Equatable, Sendable {
     private(set) var connection = HTTPConnectionState()

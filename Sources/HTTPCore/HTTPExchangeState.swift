@@ -4,12 +4,10 @@
 /// value of this type, over a single ``HTTPConnectionState``. Pure value, unit-tested without a socket.
 ///
 /// ```
-///            requestDecoded            respondDeferred
-/// awaiting ─────────────────▶ awaiting ───────────────▶ deferred ──finishDeferred──▶ awaiting
-///   │  ▲ continueSent                                     │  │ hang         stream
-///   ▼  │ requestDecoded                                   │  ▼                ▼
-/// continueSent                                            │ hanging      streaming ──finishStream──▶ awaiting
-///                                                         └─truncate──▶ awaiting
+/// awaitingRequest ──continueSent──▶ continueSent ──requestDecoded──▶ awaitingRequest
+/// awaitingRequest ──respondDeferred──▶ deferred ──finishDeferred (or truncate)──▶ awaitingRequest
+/// deferred ──hang──▶ hanging                  (ends only when the connection closes)
+/// deferred ──startStream──▶ streaming ──finishStream──▶ awaitingRequest   (or the connection closes)
 /// ```
 enum HTTPExchangeState: Equatable, Sendable {
     /// No response is owed: waiting for (the rest of) a request.
