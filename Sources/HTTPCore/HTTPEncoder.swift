@@ -18,7 +18,7 @@ struct HTTPEncoder {
         keepAlive: Bool, isHead: Bool = false, requestVersion: HTTPVersion = .http11
     ) {
         appendHead(response, bodyLength: response.body.count, into: &buffer, keepAlive: keepAlive, requestVersion: requestVersion)
-        if !isHead { buffer.append(contentsOf: response.body) }
+        if !isHead { response.body.withUnsafeBufferPointer { buffer.append(contentsOf: $0) } }
     }
 
     /// Appends only the head; the transport sends the body separately (slow, truncated or streamed
@@ -27,18 +27,19 @@ struct HTTPEncoder {
         _ response: HTTPResponse, bodyLength: Int?, into buffer: inout [UInt8],
         keepAlive: Bool, requestVersion: HTTPVersion = .http11
     ) {
-        // Appended piecewise: string interpolation here would allocate on every response.
+        // Appended piecewise from contiguous UTF-8: string interpolation would allocate on every
+        // response, and appending a `String.UTF8View` goes byte by byte.
         buffer.append(contentsOf: "HTTP/1.1 ".utf8)
         appendDecimal(response.status.code, to: &buffer)
         buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: response.status.reasonPhrase.utf8)
+        appendUTF8(response.status.reasonPhrase, to: &buffer)
         buffer.append(contentsOf: "\r\nDate: ".utf8)
-        buffer.append(contentsOf: dateCache.current())
+        dateCache.appendCurrent(to: &buffer)
         buffer.append(contentsOf: "\r\n".utf8)
-        for field in response.headers {
-            buffer.append(contentsOf: field.name.utf8)
+        for field in response.headers.fields {
+            appendUTF8(field.name, to: &buffer)
             buffer.append(contentsOf: ": ".utf8)
-            buffer.append(contentsOf: field.value.utf8)
+            appendUTF8(field.value, to: &buffer)
             buffer.append(contentsOf: "\r\n".utf8)
         }
         // RFC 9110 §8.6: no Content-Length on 1xx and 204 responses.
@@ -53,6 +54,12 @@ struct HTTPEncoder {
             buffer.append(contentsOf: "Connection: keep-alive\r\n".utf8)
         }
         buffer.append(contentsOf: "\r\n".utf8)
+    }
+
+    /// One bulk copy for native and small strings (both contiguous); bridged ones fall back to the view.
+    private func appendUTF8(_ text: String, to buffer: inout [UInt8]) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
+        if copied == nil { buffer.append(contentsOf: text.utf8) }
     }
 
     private func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
@@ -85,6 +92,12 @@ struct HTTPDateCache {
             bytes = Array(Self.format(now).utf8)
         }
         return bytes
+    }
+
+    /// Appends the current value without handing out (and retaining) the cached array.
+    mutating func appendCurrent(to buffer: inout [UInt8]) {
+        _ = current()
+        bytes.withUnsafeBufferPointer { buffer.append(contentsOf: $0) }
     }
 
     static func format(_ seconds: time_t) -> String {
