@@ -119,10 +119,16 @@ public enum Base64 {
 
     /// Decodes either alphabet, with or without padding; `nil` for anything else.
     public static func decode(_ text: String) -> [UInt8]? {
+        // On contiguous bytes: OpenPhone and 1Password decode a page token on every deep page.
+        if let decoded = text.utf8.withContiguousStorageIfAvailable(decode(bytes:)) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer(decode(bytes:))
+    }
+
+    private static func decode(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
         var values: [UInt8] = []
-        values.reserveCapacity(text.utf8.count)
+        values.reserveCapacity(bytes.count)
         var padding = 0
-        for byte in text.utf8 {
+        for byte in bytes {
             if byte == 61 { padding += 1; continue }
             guard padding == 0 else { return nil }
             switch byte {
@@ -136,6 +142,7 @@ public enum Base64 {
         }
         guard values.count % 4 != 1, padding <= 2 else { return nil }
         var output: [UInt8] = []
+        output.reserveCapacity(values.count / 4 * 3 + 2)
         var index = 0
         while index < values.count {
             let count = min(4, values.count - index)
