@@ -11,6 +11,8 @@ public struct SyntheticIDFormat: Sendable {
 
     /// Digits needed to write any 64-bit value in this alphabet (capped at `length`).
     private let digitsNeeded: Int
+    /// Each byte's digit value in `alphabet`, 255 for bytes outside it (a cursor is decoded per deep page).
+    private let digitValues: [UInt8]
     /// Scrambles over as many bits as the id's characters can hold (47 for OpenPhone's 8 base62 characters).
     private let permutation: Permutation
 
@@ -18,6 +20,9 @@ public struct SyntheticIDFormat: Sendable {
         self.prefix = prefix
         self.alphabet = Array(alphabet.utf8)
         self.length = length
+        var values = [UInt8](repeating: 255, count: 256)
+        for (value, byte) in self.alphabet.enumerated().reversed() { values[Int(byte)] = UInt8(value) }
+        digitValues = values
         let base = Double(self.alphabet.count)
         var digits = 0
         var capacity: Double = 1
@@ -87,7 +92,8 @@ public struct SyntheticIDFormat: Sendable {
         var value: UInt64 = 0
         let base = UInt64(alphabet.count)
         for digit in body[(length - digitsNeeded)...] {
-            guard let index = alphabet.firstIndex(of: digit) else { return nil }
+            let index = digitValues[Int(digit)]
+            guard index != 255 else { return nil }
             let (shifted, overflow) = value.multipliedReportingOverflow(by: base)
             guard !overflow else { return nil }
             let (sum, overflowAdd) = shifted.addingReportingOverflow(UInt64(index))
