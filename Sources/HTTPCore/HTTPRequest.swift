@@ -139,6 +139,7 @@ public enum PercentDecoding {
 
     private static func queryItems(bytes: UnsafeBufferPointer<UInt8>) -> [HTTPRequest.QueryItem] {
         var items: [HTTPRequest.QueryItem] = []
+        items.reserveCapacity(bytes.reduce(1) { $1 == UInt8(ascii: "&") ? $0 + 1 : $0 })  // one allocation
         var start = 0
         while start < bytes.count {
             var end = start
