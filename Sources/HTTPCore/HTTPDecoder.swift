@@ -169,7 +169,10 @@ public struct HTTPDecoder: Sendable {
         }
         if version == .http11, count != 1 { throw .malformed("missing or repeated Host header") }
         guard count <= 1 else { throw .malformed("missing or repeated Host header") }
-        if let host, !host.utf8.allSatisfy(\.isHostCharacter) { throw .malformed("invalid Host header") }
+        guard let host else { return }
+        let valid = host.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(\.isHostCharacter) }
+            ?? host.utf8.allSatisfy(\.isHostCharacter)
+        if !valid { throw .malformed("invalid Host header") }
     }
 
     private func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (String, String, HTTPVersion) {

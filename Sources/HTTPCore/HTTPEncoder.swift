@@ -29,31 +29,36 @@ struct HTTPEncoder {
     ) {
         // Appended piecewise from contiguous UTF-8: string interpolation would allocate on every
         // response, and appending a `String.UTF8View` goes byte by byte.
-        buffer.append(contentsOf: "HTTP/1.1 ".utf8)
+        appendStatic("HTTP/1.1 ", to: &buffer)
         appendDecimal(response.status.code, to: &buffer)
         buffer.append(UInt8(ascii: " "))
         appendUTF8(response.status.reasonPhrase, to: &buffer)
-        buffer.append(contentsOf: "\r\nDate: ".utf8)
+        appendStatic("\r\nDate: ", to: &buffer)
         dateCache.appendCurrent(to: &buffer)
-        buffer.append(contentsOf: "\r\n".utf8)
+        appendStatic("\r\n", to: &buffer)
         for field in response.headers.fields {
             appendUTF8(field.name, to: &buffer)
-            buffer.append(contentsOf: ": ".utf8)
+            appendStatic(": ", to: &buffer)
             appendUTF8(field.value, to: &buffer)
-            buffer.append(contentsOf: "\r\n".utf8)
+            appendStatic("\r\n", to: &buffer)
         }
         // RFC 9110 §8.6: no Content-Length on 1xx and 204 responses.
         if let bodyLength, response.status.code >= 200, response.status.code != 204 {
-            buffer.append(contentsOf: "Content-Length: ".utf8)
+            appendStatic("Content-Length: ", to: &buffer)
             appendDecimal(bodyLength, to: &buffer)
-            buffer.append(contentsOf: "\r\n".utf8)
+            appendStatic("\r\n", to: &buffer)
         }
         if !keepAlive {
-            buffer.append(contentsOf: "Connection: close\r\n".utf8)
+            appendStatic("Connection: close\r\n", to: &buffer)
         } else if requestVersion == .http10 {
-            buffer.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+            appendStatic("Connection: keep-alive\r\n", to: &buffer)
         }
-        buffer.append(contentsOf: "\r\n".utf8)
+        appendStatic("\r\n", to: &buffer)
+    }
+
+    /// Literal parts as one bulk copy (appending a literal's `UTF8View` is a generic byte loop).
+    private func appendStatic(_ text: StaticString, to buffer: inout [UInt8]) {
+        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
     }
 
     /// One bulk copy for native and small strings (both contiguous); bridged ones fall back to the view.
