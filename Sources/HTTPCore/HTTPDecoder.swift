@@ -160,10 +160,19 @@ public struct HTTPDecoder: Sendable {
     /// RFC 9112 §3.2: 400 for any request with more than one Host or an invalid one, and for an
     /// HTTP/1.1 request with none.
     private func checkHost(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) {
-        let hosts = headers.values(for: "Host")
-        if version == .http11, hosts.count != 1 { throw .malformed("missing or repeated Host header") }
-        guard hosts.count <= 1 else { throw .malformed("missing or repeated Host header") }
-        if let host = hosts.first, !host.utf8.allSatisfy(\.isHostCharacter) { throw .malformed("invalid Host header") }
+        // One pass without collecting the values: every request runs this.
+        var host: String?
+        var count = 0
+        for field in headers.fields where field.name.isEqualIgnoringASCIICase("Host") {
+            count += 1
+            host = field.value
+        }
+        if version == .http11, count != 1 { throw .malformed("missing or repeated Host header") }
+        guard count <= 1 else { throw .malformed("missing or repeated Host header") }
+        guard let host else { return }
+        let valid = host.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(\.isHostCharacter) }
+            ?? host.utf8.allSatisfy(\.isHostCharacter)
+        if !valid { throw .malformed("invalid Host header") }
     }
 
     private func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (String, String, HTTPVersion) {
@@ -180,9 +189,10 @@ public struct HTTPDecoder: Sendable {
     }
 
     private func readVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> HTTPVersion {
-        let prefix: [UInt8] = Array("HTTP/".utf8)
-        guard bytes.count == 8, Array(bytes[0..<5]) == prefix, bytes[6] == UInt8(ascii: "."),
-              bytes[5].isDigit, bytes[7].isDigit
+        // Byte comparisons: this runs on every request, and arrays here would allocate twice.
+        guard bytes.count == 8, bytes[0] == UInt8(ascii: "H"), bytes[1] == UInt8(ascii: "T"),
+              bytes[2] == UInt8(ascii: "T"), bytes[3] == UInt8(ascii: "P"), bytes[4] == UInt8(ascii: "/"),
+              bytes[6] == UInt8(ascii: "."), bytes[5].isDigit, bytes[7].isDigit
         else { throw .malformed("invalid HTTP version") }
         let version = HTTPVersion(major: Int(bytes[5] - 48), minor: Int(bytes[7] - 48))
         guard version == .http11 || version == .http10 else { throw .unsupportedVersion }
@@ -237,6 +247,14 @@ public struct HTTPDecoder: Sendable {
     }
 
     private func readFraming(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) -> Framing {
+        // Most requests carry neither header: one pass finds out without building arrays.
+        var framed = false
+        for field in headers.fields
+        where field.name.isEqualIgnoringASCIICase("Content-Length") || field.name.isEqualIgnoringASCIICase("Transfer-Encoding") {
+            framed = true
+            break
+        }
+        guard framed else { return .none }
         let lengths = headers.values(for: "Content-Length")
         // Presence, not content, decides: an empty `Transfer-Encoding:` beside Content-Length is
         // still both framings (RFC 9112 §6.3: 400 and close).

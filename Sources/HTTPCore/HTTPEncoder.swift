@@ -18,7 +18,7 @@ struct HTTPEncoder {
         keepAlive: Bool, isHead: Bool = false, requestVersion: HTTPVersion = .http11
     ) {
         appendHead(response, bodyLength: response.body.count, into: &buffer, keepAlive: keepAlive, requestVersion: requestVersion)
-        if !isHead { buffer.append(contentsOf: response.body) }
+        if !isHead { response.body.withUnsafeBufferPointer { buffer.append(contentsOf: $0) } }
     }
 
     /// Appends only the head; the transport sends the body separately (slow, truncated or streamed
@@ -27,32 +27,44 @@ struct HTTPEncoder {
         _ response: HTTPResponse, bodyLength: Int?, into buffer: inout [UInt8],
         keepAlive: Bool, requestVersion: HTTPVersion = .http11
     ) {
-        // Appended piecewise: string interpolation here would allocate on every response.
-        buffer.append(contentsOf: "HTTP/1.1 ".utf8)
+        // Appended piecewise from contiguous UTF-8: string interpolation would allocate on every
+        // response, and appending a `String.UTF8View` goes byte by byte.
+        appendStatic("HTTP/1.1 ", to: &buffer)
         appendDecimal(response.status.code, to: &buffer)
         buffer.append(UInt8(ascii: " "))
-        buffer.append(contentsOf: response.status.reasonPhrase.utf8)
-        buffer.append(contentsOf: "\r\nDate: ".utf8)
-        buffer.append(contentsOf: dateCache.current())
-        buffer.append(contentsOf: "\r\n".utf8)
-        for field in response.headers {
-            buffer.append(contentsOf: field.name.utf8)
-            buffer.append(contentsOf: ": ".utf8)
-            buffer.append(contentsOf: field.value.utf8)
-            buffer.append(contentsOf: "\r\n".utf8)
+        appendUTF8(response.status.reasonPhrase, to: &buffer)
+        appendStatic("\r\nDate: ", to: &buffer)
+        dateCache.appendCurrent(to: &buffer)
+        appendStatic("\r\n", to: &buffer)
+        for field in response.headers.fields {
+            appendUTF8(field.name, to: &buffer)
+            appendStatic(": ", to: &buffer)
+            appendUTF8(field.value, to: &buffer)
+            appendStatic("\r\n", to: &buffer)
         }
         // RFC 9110 §8.6: no Content-Length on 1xx and 204 responses.
         if let bodyLength, response.status.code >= 200, response.status.code != 204 {
-            buffer.append(contentsOf: "Content-Length: ".utf8)
+            appendStatic("Content-Length: ", to: &buffer)
             appendDecimal(bodyLength, to: &buffer)
-            buffer.append(contentsOf: "\r\n".utf8)
+            appendStatic("\r\n", to: &buffer)
         }
         if !keepAlive {
-            buffer.append(contentsOf: "Connection: close\r\n".utf8)
+            appendStatic("Connection: close\r\n", to: &buffer)
         } else if requestVersion == .http10 {
-            buffer.append(contentsOf: "Connection: keep-alive\r\n".utf8)
+            appendStatic("Connection: keep-alive\r\n", to: &buffer)
         }
-        buffer.append(contentsOf: "\r\n".utf8)
+        appendStatic("\r\n", to: &buffer)
+    }
+
+    /// Literal parts as one bulk copy (appending a literal's `UTF8View` is a generic byte loop).
+    private func appendStatic(_ text: StaticString, to buffer: inout [UInt8]) {
+        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
+    }
+
+    /// One bulk copy for native and small strings (both contiguous); bridged ones fall back to the view.
+    private func appendUTF8(_ text: String, to buffer: inout [UInt8]) {
+        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
+        if copied == nil { buffer.append(contentsOf: text.utf8) }
     }
 
     private func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
@@ -85,6 +97,12 @@ struct HTTPDateCache {
             bytes = Array(Self.format(now).utf8)
         }
         return bytes
+    }
+
+    /// Appends the current value without handing out (and retaining) the cached array.
+    mutating func appendCurrent(to buffer: inout [UInt8]) {
+        _ = current()
+        bytes.withUnsafeBufferPointer { buffer.append(contentsOf: $0) }
     }
 
     static func format(_ seconds: time_t) -> String {

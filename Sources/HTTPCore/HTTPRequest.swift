@@ -88,52 +88,71 @@ public struct HTTPVersion: Sendable, Hashable {
 public enum PercentDecoding {
     /// `text` with `%XX` escapes decoded; invalid escapes are kept as written.
     public static func decode(_ text: some StringProtocol, plusIsSpace: Bool) -> String {
-        let utf8 = text.utf8
-        if !utf8.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) {
-            return String(text)
+        if let decoded = text.utf8.withContiguousStorageIfAvailable({ decode(bytes: $0, plusIsSpace: plusIsSpace) }) {
+            return decoded
         }
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(utf8.count)
-        var iterator = utf8.makeIterator()
-        while let byte = iterator.next() {
-            switch byte {
-            case UInt8(ascii: "+") where plusIsSpace:
-                bytes.append(UInt8(ascii: " "))
-            case UInt8(ascii: "%"):
-                // A malformed escape is kept literally, as browsers and most servers do.
-                guard let high = iterator.next() else { bytes.append(byte); break }
-                guard let low = iterator.next() else { bytes.append(byte); bytes.append(high); break }
-                if let h = hexValue(high), let l = hexValue(low) {
-                    bytes.append(h << 4 | l)
-                } else {
-                    bytes.append(contentsOf: [byte, high, low])
+        return Array(text.utf8).withUnsafeBufferPointer { decode(bytes: $0, plusIsSpace: plusIsSpace) }
+    }
+
+    /// The byte-level decoder behind ``decode(_:plusIsSpace:)``: a generic `UTF8View` walk costs
+    /// several times as much per byte, and every request decodes its path and query.
+    private static func decode(bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> String {
+        if !bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) {
+            return String(decoding: bytes, as: UTF8.self)
+        }
+        return String(unsafeUninitializedCapacity: bytes.count) { output in
+            var written = 0
+            var index = 0
+            while index < bytes.count {
+                let byte = bytes[index]
+                index += 1
+                switch byte {
+                case UInt8(ascii: "+") where plusIsSpace:
+                    output[written] = UInt8(ascii: " ")
+                    written += 1
+                case UInt8(ascii: "%"):
+                    // A malformed escape is kept literally (all three bytes), as browsers and most servers do.
+                    let remaining = bytes.count - index
+                    if remaining >= 2, let high = hexValue(bytes[index]), let low = hexValue(bytes[index + 1]) {
+                        output[written] = high << 4 | low
+                        written += 1
+                    } else {
+                        output[written] = byte
+                        for offset in 0..<min(remaining, 2) { output[written + 1 + offset] = bytes[index + offset] }
+                        written += 1 + min(remaining, 2)
+                    }
+                    index += min(remaining, 2)
+                default:
+                    output[written] = byte
+                    written += 1
                 }
-            default:
-                bytes.append(byte)
             }
+            return written
         }
-        return String(decoding: bytes, as: UTF8.self)
     }
 
     static func queryItems(_ query: String) -> [HTTPRequest.QueryItem] {
         guard !query.isEmpty else { return [] }
+        if let items = query.utf8.withContiguousStorageIfAvailable(queryItems(bytes:)) { return items }
+        return Array(query.utf8).withUnsafeBufferPointer(queryItems(bytes:))
+    }
+
+    private static func queryItems(bytes: UnsafeBufferPointer<UInt8>) -> [HTTPRequest.QueryItem] {
         var items: [HTTPRequest.QueryItem] = []
-        let utf8 = query.utf8
-        var start = utf8.startIndex
-        while start < utf8.endIndex {
-            let end = utf8[start...].firstIndex(of: UInt8(ascii: "&")) ?? utf8.endIndex
+        items.reserveCapacity(bytes.reduce(1) { $1 == UInt8(ascii: "&") ? $0 + 1 : $0 })  // one allocation
+        var start = 0
+        while start < bytes.count {
+            var end = start
+            while end < bytes.count, bytes[end] != UInt8(ascii: "&") { end += 1 }
             if start < end {
-                let pair = Substring(query[start..<end])
-                if let equals = pair.utf8.firstIndex(of: UInt8(ascii: "=")) {
-                    items.append(.init(
-                        name: decode(pair[..<equals], plusIsSpace: true),
-                        value: decode(pair[pair.utf8.index(after: equals)...], plusIsSpace: true)
-                    ))
-                } else {
-                    items.append(.init(name: decode(pair, plusIsSpace: true), value: ""))
-                }
+                var equals = start
+                while equals < end, bytes[equals] != UInt8(ascii: "=") { equals += 1 }
+                let name = decode(bytes: UnsafeBufferPointer(rebasing: bytes[start..<equals]), plusIsSpace: true)
+                let value = equals < end
+                    ? decode(bytes: UnsafeBufferPointer(rebasing: bytes[(equals + 1)..<end]), plusIsSpace: true) : ""
+                items.append(.init(name: name, value: value))
             }
-            start = end == utf8.endIndex ? end : utf8.index(after: end)
+            start = end + 1
         }
         return items
     }

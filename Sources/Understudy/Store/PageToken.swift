@@ -119,33 +119,41 @@ public enum Base64 {
 
     /// Decodes either alphabet, with or without padding; `nil` for anything else.
     public static func decode(_ text: String) -> [UInt8]? {
-        var values: [UInt8] = []
-        values.reserveCapacity(text.utf8.count)
+        // On contiguous bytes: OpenPhone and 1Password decode a page token on every deep page.
+        if let decoded = text.utf8.withContiguousStorageIfAvailable(decode(bytes:)) { return decoded }
+        return Array(text.utf8).withUnsafeBufferPointer(decode(bytes:))
+    }
+
+    private static func decode(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {
+        // One pass, one allocation: six bits per character into a bit accumulator.
         var padding = 0
-        for byte in text.utf8 {
+        var characters = 0
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var output: [UInt8] = []
+        output.reserveCapacity(bytes.count / 4 * 3 + 2)
+        for byte in bytes {
             if byte == 61 { padding += 1; continue }
             guard padding == 0 else { return nil }
+            let value: UInt8
             switch byte {
-            case 65...90: values.append(byte - 65)
-            case 97...122: values.append(byte - 71)
-            case 48...57: values.append(byte + 4)
-            case 43, 45: values.append(62)
-            case 47, 95: values.append(63)
+            case 65...90: value = byte - 65
+            case 97...122: value = byte - 71
+            case 48...57: value = byte + 4
+            case 43, 45: value = 62
+            case 47, 95: value = 63
             default: return nil
             }
+            characters += 1
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output.append(UInt8(accumulator >> UInt32(bits) & 0xFF))
+            }
         }
-        guard values.count % 4 != 1, padding <= 2 else { return nil }
-        var output: [UInt8] = []
-        var index = 0
-        while index < values.count {
-            let count = min(4, values.count - index)
-            var chunk: UInt32 = 0
-            for offset in 0..<4 { chunk = chunk << 6 | UInt32(offset < count ? values[index + offset] : 0) }
-            output.append(UInt8(chunk >> 16 & 0xFF))
-            if count > 2 { output.append(UInt8(chunk >> 8 & 0xFF)) }
-            if count > 3 { output.append(UInt8(chunk & 0xFF)) }
-            index += 4
-        }
+        // A lone character in the last group carries no whole byte (the old decoder refused it too).
+        guard characters % 4 != 1, padding <= 2 else { return nil }
         return output
     }
 }

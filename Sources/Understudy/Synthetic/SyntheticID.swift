@@ -11,6 +11,8 @@ public struct SyntheticIDFormat: Sendable {
 
     /// Digits needed to write any 64-bit value in this alphabet (capped at `length`).
     private let digitsNeeded: Int
+    /// Each byte's digit value in `alphabet`, 255 for bytes outside it (a cursor is decoded per deep page).
+    private let digitValues: [UInt8]
     /// Scrambles over as many bits as the id's characters can hold (47 for OpenPhone's 8 base62 characters).
     private let permutation: Permutation
 
@@ -18,6 +20,9 @@ public struct SyntheticIDFormat: Sendable {
         self.prefix = prefix
         self.alphabet = Array(alphabet.utf8)
         self.length = length
+        var values = [UInt8](repeating: 255, count: 256)
+        for (value, byte) in self.alphabet.enumerated().reversed() { values[Int(byte)] = UInt8(value) }
+        digitValues = values
         let base = Double(self.alphabet.count)
         var digits = 0
         var capacity: Double = 1
@@ -48,8 +53,14 @@ public struct SyntheticIDFormat: Sendable {
 
     /// The id of generated user `number`.
     public func id(for number: Int, seed: UInt64) -> String {
-        let scrambled = permutation.forward(UInt64(number) ^ seedMask(seed))
         var digits = [UInt8](repeating: 0, count: length)
+        digits.withUnsafeMutableBufferPointer { writeDigits(of: number, seed: seed, into: $0) }
+        return prefix + String(decoding: digits, as: UTF8.self)
+    }
+
+    /// The characters after the prefix of user `number`'s id.
+    private func writeDigits(of number: Int, seed: UInt64, into digits: UnsafeMutableBufferPointer<UInt8>) {
+        let scrambled = permutation.forward(UInt64(number) ^ seedMask(seed))
         var value = scrambled
         let base = UInt64(alphabet.count)
         // Low-order digits carry the number; the rest are filler derived from it, so every id
@@ -64,18 +75,25 @@ public struct SyntheticIDFormat: Sendable {
                 filler = VendorNumbers.splitMix64(filler)
             }
         }
-        return prefix + String(decoding: digits, as: UTF8.self)
     }
 
     /// The number of the generated user with this id, or `nil` if it is not one.
     public func number(of id: String, seed: UInt64, count: Int) -> Int? {
-        guard id.hasPrefix(prefix) else { return nil }
-        let body = Array(id.utf8.dropFirst(prefix.utf8.count))
-        guard body.count == length else { return nil }
+        // On the bytes, with no String built to check the answer: every `after`/cursor naming a
+        // generated user comes through here (a deep page cost a fifth more than the first one).
+        if let number = id.utf8.withContiguousStorageIfAvailable({ number(of: $0, seed: seed, count: count) }) { return number }
+        return Array(id.utf8).withUnsafeBufferPointer { number(of: $0, seed: seed, count: count) }
+    }
+
+    private func number(of id: UnsafeBufferPointer<UInt8>, seed: UInt64, count: Int) -> Int? {
+        let prefixLength = prefix.utf8.count
+        guard id.count == prefixLength + length, prefix.utf8.elementsEqual(id[..<prefixLength]) else { return nil }
+        let body = UnsafeBufferPointer(rebasing: id[prefixLength...])
         var value: UInt64 = 0
         let base = UInt64(alphabet.count)
-        for digit in body.suffix(digitsNeeded) {
-            guard let index = alphabet.firstIndex(of: digit) else { return nil }
+        for digit in body[(length - digitsNeeded)...] {
+            let index = digitValues[Int(digit)]
+            guard index != 255 else { return nil }
             let (shifted, overflow) = value.multipliedReportingOverflow(by: base)
             guard !overflow else { return nil }
             let (sum, overflowAdd) = shifted.addingReportingOverflow(UInt64(index))
@@ -84,8 +102,13 @@ public struct SyntheticIDFormat: Sendable {
         }
         guard value <= permutation.mask else { return nil }
         let number = permutation.inverse(value) ^ seedMask(seed)
-        guard number < UInt64(count), self.id(for: Int(number), seed: seed) == id else { return nil }
-        return Int(number)
+        guard number < UInt64(count) else { return nil }
+        // The filler digits must be the ones this number writes, or the id is not one we handed out.
+        let matches = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { digits in
+            writeDigits(of: Int(number), seed: seed, into: digits)
+            return digits.elementsEqual(body)
+        }
+        return matches ? Int(number) : nil
     }
 
     private func seedMask(_ seed: UInt64) -> UInt64 { VendorNumbers.splitMix64(seed ^ 0x5EED_5EED_5EED_5EED) & permutation.mask }

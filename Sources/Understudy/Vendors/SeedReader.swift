@@ -80,9 +80,14 @@ public struct SeedFields {
             default: false
             }
         }
-        let matches = text.utf8.count == format.utf8.count && zip(text.utf8, format.utf8).allSatisfy { byte, expected in
-            isPlaceholder(expected) ? (48...57).contains(byte) : byte == expected
+        func fits(_ text: UnsafeBufferPointer<UInt8>, _ format: UnsafeBufferPointer<UInt8>) -> Bool {
+            text.count == format.count && zip(text, format).allSatisfy { byte, expected in
+                isPlaceholder(expected) ? (48...57).contains(byte) : byte == expected
+            }
         }
+        // On contiguous bytes (a zip of two UTF8Views was 2 % of start-up); a bridged string takes copies.
+        let contiguous = text.utf8.withContiguousStorageIfAvailable { lhs in format.utf8.withContiguousStorageIfAvailable { fits(lhs, $0) } }
+        let matches = (contiguous ?? nil) ?? Array(text.utf8).withUnsafeBufferPointer { lhs in Array(format.utf8).withUnsafeBufferPointer { fits(lhs, $0) } }
         guard matches else { throw SeedError(path: "\(path).\(key)", problem: "'\(text)' is not \(format)") }
         return text
     }

@@ -157,15 +157,15 @@ public struct VendorRequest: Sendable {
             guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")) else { return .wrongScheme(header) }
             let scheme = header[..<space]
             // Scheme words are ASCII, so bytes compare exactly as `==` would, without its Unicode machinery.
-            guard let match = schemes.first(where: { $0.utf8.elementsEqual(scheme.utf8) })
+            guard let match = schemes.first(where: { $0[...].hasSameBytes(as: scheme) })
                 ?? (schemeIsCaseSensitive ? nil : schemes.first { $0.isEqualIgnoringASCIICaseBytes(scheme) })
                 // Non-ASCII (a Kelvin sign folds to `k`): the full Unicode comparison, as before.
                 ?? (schemeIsCaseSensitive || scheme.utf8.allSatisfy({ $0 < 0x80 }) ? nil : schemes.first { $0.lowercased() == scheme.lowercased() })
             else { return .wrongScheme(header) }
             credential = header[header.utf8.index(after: space)...]
-            guard !credential.isEmpty, !credential.utf8.contains(UInt8(ascii: " ")) else { return .wrongScheme(header) }
+            guard !credential.isEmpty, !credential.containsByte(UInt8(ascii: " ")) else { return .wrongScheme(header) }
             // Seeds spell the scheme canonically; only a differently cased scheme needs rebuilding.
-            if !match.utf8.elementsEqual(scheme.utf8) { canonical = "\(match) \(credential)" }
+            if !match[...].hasSameBytes(as: scheme) { canonical = "\(match) \(credential)" }
         }
         if let role = seed.role(forAuthorization: canonical) { return role == .admin ? .admin : .member }
         return acceptsAnyKey ? .admin : .unknownKey(String(credential))

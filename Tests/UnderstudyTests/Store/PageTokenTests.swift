@@ -20,6 +20,16 @@ struct PageTokenTests {
         #expect(PageToken.decode(Array(token.dropLast()), scope: "a") == nil)
     }
 
+    @Test func base64_refusesWhatIsNotBase64() {
+        #expect(Base64.decode("Q") == nil)            // a lone character carries no byte
+        #expect(Base64.decode("QQ=Q") == nil)         // data after padding
+        #expect(Base64.decode("QQ===") == nil)        // too much padding
+        #expect(Base64.decode("Q!Q=") == nil)
+        #expect(Base64.decode("QQ") == [0x41])
+        #expect(Base64.decode("QUI=") == [0x41, 0x42])
+        #expect(Base64.decode("-_-_") == Base64.decode("+/+/"))
+    }
+
     @Test func base64_roundTripsEveryLengthInBothAlphabets() {
         for length in 0..<10 {
             let bytes = (0..<length).map { UInt8(truncatingIfNeeded: $0 &* 97 &+ 251) }

@@ -31,10 +31,12 @@ extension OnePassword {
     static func bearerCredential(_ http: HTTPRequest) -> String? {
         guard let raw = http.headers["Authorization"] else { return nil }
         let header = VendorRequest.trimmingSpaces(raw)
+        // ASCII folding decides as `lowercased()` did (no non-ASCII letter lowercases into "bearer"),
+        // without building a lowercased copy on every request.
         guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")),
-              header[..<space].lowercased() == "bearer" else { return nil }
+              "bearer".isEqualIgnoringASCIICaseBytes(header[..<space]) else { return nil }
         let credential = header[header.utf8.index(after: space)...]
-        guard !credential.isEmpty, !credential.utf8.contains(UInt8(ascii: " ")) else { return nil }
+        guard !credential.isEmpty, !credential.containsByte(UInt8(ascii: " ")) else { return nil }
         return String(credential)
     }
 
