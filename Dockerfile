@@ -1,7 +1,8 @@
-# Build stage: the Swift toolchain image, plus libnghttp2-dev as the design asks.
+# Build stage: the Swift toolchain image, plus libnghttp2-dev (the CNghttp2 system-library target needs its
+# header and pkg-config file).
 FROM swift:6.3-bookworm AS build
 RUN apt-get update \
- && apt-get install -y --no-install-recommends libnghttp2-dev \
+ && apt-get install -y --no-install-recommends libnghttp2-dev pkg-config \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /src
 COPY Package.swift ./
@@ -12,10 +13,11 @@ COPY Specs ./Specs
 RUN swift build -c release --static-swift-stdlib --product understudy \
  && cp "$(swift build -c release --show-bin-path)/understudy" /usr/local/bin/understudy
 
-# Runtime stage: a slim Debian with only what the binary links against dynamically.
+# Runtime stage: a slim Debian with only what the binary links against dynamically: glibc and
+# libnghttp2's shared library (HTTP/2; the Swift runtime is linked statically).
 FROM debian:bookworm-slim
 RUN apt-get update \
- && apt-get install -y --no-install-recommends ca-certificates \
+ && apt-get install -y --no-install-recommends ca-certificates libnghttp2-14 \
  && rm -rf /var/lib/apt/lists/*
 COPY --from=build /usr/local/bin/understudy /usr/local/bin/understudy
 EXPOSE 8080
