@@ -19,9 +19,11 @@ let package = Package(
     ],
     targets: [
         .target(name: "CEventPoll"),
+        // HTTP/2 framing, HPACK and flow control; the one system package the project needs.
+        .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .target(
             name: "HTTPCore",
-            dependencies: ["CEventPoll", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["CEventPoll", "CNghttp2", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .target(
@@ -40,7 +42,7 @@ let package = Package(
         ),
         // A blocking socket client shared by the live tests; never shipped in a product.
         .target(name: "TestSupport", path: "Tests/TestSupport", swiftSettings: strictSettings),
-        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "TestSupport"], swiftSettings: strictSettings),
+        .testTarget(name: "HTTPCoreTests", dependencies: ["HTTPCore", "CNghttp2", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "UnderstudyTests", dependencies: ["Understudy", "HTTPCore", "TestSupport"], swiftSettings: strictSettings),
         .testTarget(name: "UnderstudyCLITests", dependencies: ["UnderstudyCLI"], swiftSettings: strictSettings),
     ],

@@ -10,7 +10,7 @@ public struct HTTPRequest: Sendable {
     public var rawQuery: String
     /// Decoded query items in order; `+` decodes to a space as in HTML forms.
     public var query: [QueryItem]
-    /// `1.0` or `1.1`, as (major, minor).
+    /// `1.0` or `1.1` (or `2.0` for a request that came over HTTP/2), as (major, minor).
     public var version: HTTPVersion
     public var headers: HTTPHeaders
     public var body: [UInt8]
@@ -62,8 +62,10 @@ public struct HTTPRequest: Sendable {
         query.filter { $0.name == name }.map(\.value)
     }
 
-    /// Whether the connection should stay open after this request (RFC 9112 §9.3).
+    /// Whether the connection should stay open after this request (RFC 9112 §9.3). Always for
+    /// HTTP/2, where a connection outlives its streams and `Connection` is not allowed (RFC 9113 §8.2.2).
     public var wantsKeepAlive: Bool {
+        if version.major >= 2 { return true }
         let tokens = headers.tokens(for: "Connection")
         if tokens.contains("close") { return false }
         return version == .http11 || tokens.contains("keep-alive")
