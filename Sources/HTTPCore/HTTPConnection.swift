@@ -20,6 +20,10 @@ final class HTTPConnection: @unchecked Sendable {
     var state = HTTP1ConnectionState()
     /// The open-ended body this connection is writing (``HTTPResponse/Delivery/stream(_:)``).
     var stream: HTTPStream?
+    /// Set once the connection speaks HTTP/2 (preface or h2c upgrade); HTTP/1 state is unused then.
+    var http2: HTTP2Connection?
+    /// Whether the first bytes were checked for the HTTP/2 preface (or HTTP/2 is off).
+    var protocolChosen = false
 
     /// A `.slow` response in progress: its bytes, how many went out, and where `Connection: close`
     /// would go in its head (`nil` once the head says close or is out).

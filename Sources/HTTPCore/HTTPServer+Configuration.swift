@@ -13,19 +13,24 @@ extension HTTPServer {
         /// Called on the event loop once per answered request, after its response was handed to
         /// the socket (or deliberately broken). Keep it cheap: it runs on the hot path.
         public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+        /// Whether HTTP/2 is spoken on the same port (prior knowledge and `Upgrade: h2c`). Off, a
+        /// preface gets HTTP/1's 505 and an upgrade request is answered over HTTP/1.1.
+        public var acceptsHTTP2: Bool
 
         public init(
             host: String = "127.0.0.1",
             port: Int = 8080,
             limits: HTTPLimits = HTTPLimits(),
             logger: Logger = Logger(label: "understudy.http"),
-            onResponse: (@Sendable (HTTPExchange) -> Void)? = nil
+            onResponse: (@Sendable (HTTPExchange) -> Void)? = nil,
+            acceptsHTTP2: Bool = true
         ) {
             self.host = host
             self.port = port
             self.limits = limits
             self.logger = logger
             self.onResponse = onResponse
+            self.acceptsHTTP2 = acceptsHTTP2
         }
     }
 }

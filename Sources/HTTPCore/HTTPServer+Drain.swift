@@ -10,6 +10,10 @@ extension HTTPServer {
         // loop is safe; copy-on-write copies the table only on a tick that closes something, where
         // `Array(connections.values)` allocated a copy on every tick.
         for connection in connections.values where isOpen(connection) {
+            if let h2 = connection.http2 {
+                tickHTTP2(connection, h2, now: now, idleTimeout: idleTimeout)
+                continue
+            }
             let actions = connection.state.tick(
                 now: now, requestStartedAt: connection.requestStartedAt, lastActivity: connection.lastActivity,
                 requestTimeout: requestTimeout, idleTimeout: idleTimeout,
@@ -34,6 +38,10 @@ extension HTTPServer {
             listener = -1
         }
         for connection in connections.values {
+            if let h2 = connection.http2 {
+                drainHTTP2(connection, h2)
+                continue
+            }
             perform(connection.state.drain(), on: connection)
             guard isOpen(connection) else { continue }
             // A slow response whose head is still trickling says `Connection: close` after all.

@@ -13,6 +13,10 @@ extension HTTPServer {
                 connection.outputOffset += count
                 connection.lastActivity = Self.now()
             case .wouldBlock:
+                if let h2 = connection.http2 {
+                    perform(h2.transport.writeWouldBlock(), on: connection)
+                    return
+                }
                 perform(connection.state.writeWouldBlock(), on: connection)
                 return
             case .closed, .failed:
@@ -21,6 +25,11 @@ extension HTTPServer {
             }
         }
         connection.discardSentOutput()
+        if let h2 = connection.http2 {
+            // Whether more frames follow, and whether to close, is the HTTP/2 pump's decision.
+            perform(h2.transport.outputDrained(exchangeInFlight: true), on: connection)
+            return
+        }
         perform(connection.state.outputDrained(), on: connection)
     }
 }

@@ -13,6 +13,7 @@ extension HTTPServer {
             connection.didRead(count)
             connection.lastActivity = Self.now()
             if connection.requestStartedAt == nil { connection.requestStartedAt = connection.lastActivity }
+            guard choseHTTP1(connection) else { return }
             serve(connection)
         case .wouldBlock:
             return
@@ -25,6 +26,25 @@ extension HTTPServer {
                     on: connection)
         case .failed:
             perform(connection.state.abort(), on: connection)
+        }
+    }
+
+    /// On a fresh connection, whether its first bytes are HTTP/1 (or HTTP/2 is off); switches to
+    /// HTTP/2 on the client preface (prior knowledge, RFC 9113 §3.3), and waits while the bytes so
+    /// far could still be one.
+    private func choseHTTP1(_ connection: HTTPConnection) -> Bool {
+        guard !connection.protocolChosen else { return true }
+        guard configuration.acceptsHTTP2 else { connection.protocolChosen = true; return true }
+        switch Self.checkPreface(connection.input) {
+        case .http1:
+            connection.protocolChosen = true
+            return true
+        case .needMoreBytes:
+            return false
+        case .http2:
+            connection.protocolChosen = true
+            startHTTP2(connection, session: HTTP2Session(limits: configuration.limits))
+            return false
         }
     }
 
@@ -74,6 +94,13 @@ extension HTTPServer {
         let startedAt = Self.now()
         connection.consumeInput(consumed)
         connection.requestStartedAt = connection.hasBufferedInput ? startedAt : nil
+        connection.protocolChosen = true
+        if let session = http2Upgrade(for: request) {
+            // RFC 7540 §3.2: 101, then the server preface; the request is answered as stream 1.
+            connection.output.append(contentsOf: Self.switchingProtocols)
+            startHTTP2(connection, session: session, upgraded: request)
+            return false
+        }
         var response = handler.handle(request)
         let keepAlive = connection.state.requestDecoded(
             wantsKeepAlive: request.wantsKeepAlive && !response.closesConnection && !isDraining)

@@ -6,7 +6,7 @@ import Darwin
 import Dispatch
 import Logging
 
-/// An HTTP/1.1 server on POSIX sockets. Every socket sits in one ``EventPoller`` whose descriptor
+/// An HTTP/1.1 and HTTP/2 server on POSIX sockets. Every socket sits in one ``EventPoller`` whose descriptor
 /// is watched by a single `DispatchSourceRead` on one serial queue, so all connection state is
 /// confined to that queue and needs no locks.
 ///
@@ -14,7 +14,7 @@ import Logging
 /// executes the actions they return (``perform(_:on:)``). The work is split by concern:
 /// `+Accept` (accept, refuse, lingering close), `+Serve` (read, decode, pipelining),
 /// `+Deliveries` (delayed, slow, truncated, hanging and streamed responses), `+Output` (flush),
-/// `+Drain` (timeouts, graceful shutdown).
+/// `+Drain` (timeouts, graceful shutdown), `+HTTP2` (the same over an ``HTTP2Session``).
 public final class HTTPServer: @unchecked Sendable {
     public let configuration: Configuration
     let handler: any HTTPHandler
@@ -137,6 +137,15 @@ public final class HTTPServer: @unchecked Sendable {
                 continue
             }
             guard let connection = connections[event.fd] else { continue }
+            if let h2 = connection.http2 {
+                if event.writable, h2.transport.isWriteBlocked { pumpHTTP2(connection, h2) }
+                if event.readable, isOpen(connection) {
+                    readHTTP2(connection, h2)
+                } else if event.peerClosed, isOpen(connection) {
+                    perform(h2.transport.abort(), on: connection)
+                }
+                continue
+            }
             if event.writable, connection.state.isWriteBlocked { flush(connection) }
             // The peer closed while its response is delayed, slow or pending: nobody will read it,
             // so the slot is freed now rather than when the response is due (issue 11).
@@ -158,7 +167,7 @@ public final class HTTPServer: @unchecked Sendable {
             return
         }
         if actions.contains(.updateInterest) {
-            let state = connection.state.connection
+            let state = connection.http2?.transport ?? connection.state.connection
             poller?.update(connection.fd, readable: state.wantsReadable, writable: state.wantsWritable)
         }
         if actions.contains(.answerContentTooLarge) {
@@ -170,6 +179,12 @@ public final class HTTPServer: @unchecked Sendable {
             queueFinalResponse(response, on: connection, startedAt: connection.requestStartedAt ?? Self.now())
         }
         if actions.contains(.flush) { flush(connection) }
+        if let h2 = connection.http2 {
+            // HTTP/2 reads and writes through its session: `read` and `serve` mean feeding and pumping it.
+            if actions.contains(.read), isOpen(connection) { readHTTP2(connection, h2) }
+            if actions.contains(.serve), isOpen(connection) { pumpHTTP2(connection, h2) }
+            return
+        }
         if actions.contains(.read), isOpen(connection) { read(connection) }
         // Output still pending means the socket is full: the requests behind wait for it to drain.
         if actions.contains(.serve), isOpen(connection), !connection.hasPendingOutput { serve(connection) }
@@ -190,6 +205,7 @@ public final class HTTPServer: @unchecked Sendable {
         // A descriptor came free: accepting can resume if it was paused for lack of them.
         resumeAccepting()
         connection.stream?.markFinished()
+        connection.http2?.streamedBodies.forEach { $0.markFinished() }
         if isDraining, connections.isEmpty { finishStopping() }
     }
 

@@ -33,6 +33,8 @@ extension UnderstudyServer {
         public var logger: Logger
         /// Called once per answered request on the event loop (access log).
         public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+        /// HTTP/2 on the same port, by prior knowledge or `Upgrade: h2c` (`serve --no-http2` turns it off).
+        public var acceptsHTTP2: Bool
 
         public init(
             host: String = "127.0.0.1",
@@ -50,7 +52,8 @@ extension UnderstudyServer {
             maxSessions: Int = 1000,
             sessionIdleMilliseconds: Int = 600_000,
             logger: Logger = Logger(label: "understudy"),
-            onResponse: (@Sendable (HTTPExchange) -> Void)? = nil
+            onResponse: (@Sendable (HTTPExchange) -> Void)? = nil,
+            acceptsHTTP2: Bool = true
         ) {
             self.host = host
             self.port = port
@@ -68,6 +71,7 @@ extension UnderstudyServer {
             self.sessionIdleMilliseconds = sessionIdleMilliseconds
             self.logger = logger
             self.onResponse = onResponse
+            self.acceptsHTTP2 = acceptsHTTP2
         }
     }
 }

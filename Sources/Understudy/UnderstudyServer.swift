@@ -34,7 +34,8 @@ public final class UnderstudyServer: Sendable {
                 onResponse: { exchange in
                     app.recordInJournal(exchange)
                     userCallback?(exchange)
-                }
+                },
+                acceptsHTTP2: configuration.acceptsHTTP2
             ),
             handler: app
         )

@@ -74,6 +74,9 @@ extension UnderstudyCommand {
         @Flag(name: .customLong("any-key"), help: "Accept any non-empty credential in the vendor's scheme.")
         var anyKey = false
 
+        @Flag(name: .customLong("no-http2"), help: "Speak only HTTP/1.1: an HTTP/2 preface gets 505, an Upgrade: h2c request an HTTP/1.1 answer.")
+        var noHTTP2 = false
+
         func validate() throws {
             guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
             guard (1...86_400 * 365).contains(tokenTTL) else { throw ValidationError("--token-ttl must be between 1 and 31536000 seconds, got \(tokenTTL)") }
@@ -98,7 +101,8 @@ extension UnderstudyCommand {
                 host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey,
                 generation: try parsedGeneration(), rateLimits: try parsedRateLimits(), journalSize: journalSize,
                 journalBytes: journalBytes.value, adminToken: adminToken, tokenTTL: tokenTTL, maxSessions: maxSessions,
-                sessionIdleMilliseconds: DurationText.milliseconds(sessionIdle) ?? 600_000, logger: Logger(label: "understudy")
+                sessionIdleMilliseconds: DurationText.milliseconds(sessionIdle) ?? 600_000, logger: Logger(label: "understudy"),
+                acceptsHTTP2: !noHTTP2
             )
             let descriptors = DescriptorLimit.raiseToHardLimit()
             configuration.limits.maxConnections = DescriptorLimit.connectionCap(requested: maxConnections, descriptorLimit: descriptors)

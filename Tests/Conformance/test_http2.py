@@ -257,3 +257,50 @@ def test_h2load_runs_100k_requests_over_10_connections_of_10_streams(base_url):
     assert "requests: 100000 total, 100000 started, 100000 done, 100000 succeeded, 0 failed, 0 errored, 0 timeout" \
         in out, out
     assert "status codes: 100000 2xx" in out, out
+
+
+def test_sigterm_sends_goaway_and_finishes_the_stream_in_flight():
+    # nghttp (Debian's nghttp2-client) prints every frame: the delayed request is in flight when SIGTERM
+    # arrives; the server must send GOAWAY(NO_ERROR), still answer the stream, then exit 0.
+    assert shutil.which("nghttp"), "nghttp (Debian's nghttp2-client) is required"
+    import tempfile
+    import time
+    from pathlib import Path
+    from understudy_contract import start_server
+    with tempfile.TemporaryDirectory() as directory:
+        process, base = start_server(Path(directory))
+        try:
+            client = subprocess.Popen(
+                ["nghttp", "-nv", "-H", f"authorization: {ADMIN_AUTH['openai']}",
+                 f"{base}/v1/organization/users?limit=2&__delay=1500ms"],
+                stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+            time.sleep(0.5)
+            process.terminate()
+            out, _ = client.communicate(timeout=20)
+            assert process.wait(timeout=20) == 0
+        finally:
+            if process.poll() is None:
+                process.kill()
+    assert "recv GOAWAY frame" in out and "error_code=NO_ERROR" in out, out
+    assert ":status: 200" in out, out
+    assert client.returncode == 0, out
+
+
+def test_no_http2_answers_over_http1_only():
+    import tempfile
+    from pathlib import Path
+    from understudy_contract import start_server
+    with tempfile.TemporaryDirectory() as directory:
+        process, base = start_server(Path(directory), "--no-http2")
+        try:
+            upgrade = _curl("--http2", "-w", "\n%{http_version}", "-H", f"Authorization: {ADMIN_AUTH['openai']}",
+                            f"{base}/v1/organization/users?limit=1")
+            assert upgrade.stdout.rpartition(b"\n")[2] == b"1.1"  # the Upgrade was ignored, HTTP/1.1 answered
+            import socket
+            parts = urlsplit(base)
+            with socket.create_connection((parts.hostname, parts.port), timeout=5) as raw:
+                raw.sendall(b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n")
+                assert raw.recv(4096).startswith(b"HTTP/1.1 505 ")
+        finally:
+            process.terminate()
+            process.wait(timeout=10)

@@ -89,6 +89,17 @@ public final class RawClient: @unchecked Sendable {
         return response
     }
 
+    /// Whatever arrives within `timeoutMilliseconds` (after buffered bytes): empty when nothing
+    /// came, `nil` once the server closed (FIN or RST). For driving a frame-level client by hand.
+    public func receiveAvailable(timeoutMilliseconds: Int32) -> [UInt8]? {
+        if !buffer.isEmpty { defer { buffer = [] }; return buffer }
+        var descriptor = pollfd(fd: fd, events: Int16(POLLIN), revents: 0)
+        guard poll(&descriptor, 1, timeoutMilliseconds) > 0 else { return [] }
+        var scratch = [UInt8](repeating: 0, count: 65536)
+        let count = recv(fd, &scratch, scratch.count, 0)
+        return count > 0 ? Array(scratch[..<count]) : nil
+    }
+
     /// Whether the server closed (FIN or RST) within the read timeout, after draining any bytes.
     public func waitForClose() -> Bool {
         var scratch = [UInt8](repeating: 0, count: 4096)
