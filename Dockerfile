@@ -10,7 +10,9 @@ COPY Sources ./Sources
 COPY Tests ./Tests
 COPY Seeds ./Seeds
 COPY Specs ./Specs
-RUN swift build -c release --static-swift-stdlib --product understudy \
+# -no-pie, as Benchmarks/run builds it: ~40 000 fewer relocations at start (1.7 MB less idle RSS); a
+# loopback test double gives up nothing it needs with the binary's own address randomisation.
+RUN swift build -c release --static-swift-stdlib --product understudy -Xswiftc -Xclang-linker -Xswiftc -no-pie \
  && cp "$(swift build -c release --show-bin-path)/understudy" /usr/local/bin/understudy
 
 # Runtime stage: a slim Debian with only what the binary links against dynamically: glibc and
