@@ -251,6 +251,40 @@ import Testing
         #expect(requests(events).isEmpty)
     }
 
+    @Test func concurrentUploads_shareOneBodyBudgetPerConnection() throws {
+        var limits = HTTPLimits()
+        limits.maxBodyBytes = 100_000
+        let server = HTTP2Session(limits: limits)
+        let client = HTTP2TestClient()
+        // Six uploads of 90 000 bytes (six DATA frames each, interleaved by the client) each fit the body
+        // limit, but not all at once in a 400 000-byte budget.
+        let ids = (0..<6).map { client.request("POST", "/u/\($0)", body: [UInt8](repeating: 7, count: 90_000)) }
+        var statuses: [Int32: HTTPStatus] = [:]
+        try pump(server, client) { event in
+            switch event {
+            case .request(let s, let request):
+                statuses[s] = .ok
+                server.respond(streamID: s, response: HTTPResponse(status: .ok, body: request.body), isHead: false)
+            case .rejected(let s, _, let status):
+                statuses[s] = status
+                server.respond(streamID: s, response: HTTPResponse(status: status), isHead: false)
+            case .streamClosed: break
+            }
+        }
+        let refused = ids.filter { statuses[$0] == .contentTooLarge }
+        #expect(!refused.isEmpty)
+        #expect(ids.filter { statuses[$0] == .ok }.count >= 4)
+        // The budget comes back: the next upload on the same connection is taken.
+        let later = client.request("POST", "/later", body: [UInt8](repeating: 1, count: 90_000))
+        try pump(server, client) { event in
+            if case .request(let s, let request) = event {
+                server.respond(streamID: s, response: HTTPResponse(status: .ok, body: request.body), isHead: false)
+            }
+        }
+        #expect(client.streams[later]?.status == 200)
+        #expect(client.streams[later]?.body.count == 90_000)
+    }
+
     @Test func upgrade_answersTheUpgradingRequestAsStream1() throws {
         let payload = HTTP2TestClient.settingsPayload(initialWindow: 1 << 16)
         let encoded = String(decoding: payload, as: UTF8.self).isEmpty ? "" : base64url(payload)

@@ -41,6 +41,12 @@ final class HTTP2Session {
     private var outgoing: [Int32: OutgoingBody] = [:]
     /// Streams opened by the peer and not yet closed (for idle detection and graceful shutdown).
     private(set) var openStreams: Set<Int32> = []
+    /// Request body bytes held for streams still arriving, across the connection.
+    private var bufferedBodyBytes = 0
+    /// A connection may hold this many request-body bytes at once, over all its streams: 100
+    /// concurrent uploads cannot pin 100 × the body limit (an HTTP/1 connection holds one body).
+    /// A stream that would cross it gets the 413 a too-large body gets.
+    static let bufferedBodyBudgetMultiple = 4
 
     /// A request being received: pseudo-headers, fields, body, and whether it was already refused.
     private struct IncomingRequest {
@@ -248,7 +254,9 @@ final class HTTP2Session {
     fileprivate func bodyChunk(streamID: Int32, _ chunk: UnsafeBufferPointer<UInt8>) {
         guard var request = incoming[streamID], request.refusal == nil else { return }
         incoming[streamID] = nil
-        if request.body.count + chunk.count > limits.maxBodyBytes {
+        let budget = limits.maxBodyBytes * Self.bufferedBodyBudgetMultiple
+        if request.body.count + chunk.count > limits.maxBodyBytes || bufferedBodyBytes + chunk.count > budget {
+            bufferedBodyBytes -= request.body.count
             // Answered now (RFC 9113 §8.1 allows a response before the request ends); the rest is dropped.
             request.refusal = .contentTooLarge
             request.body = []
@@ -257,6 +265,7 @@ final class HTTP2Session {
             return
         }
         request.body.append(contentsOf: chunk)
+        bufferedBodyBytes += chunk.count
         incoming[streamID] = request
     }
 
@@ -264,6 +273,7 @@ final class HTTP2Session {
         guard let request = incoming[streamID], !request.isAnswered else { return }
         if request.refusal != nil { reject(streamID); return }
         events.append(.request(streamID: streamID, makeRequest(request)))
+        bufferedBodyBytes -= request.body.count
         incoming[streamID]?.body = []
     }
 
@@ -279,7 +289,7 @@ final class HTTP2Session {
     }
 
     fileprivate func streamClosed(streamID: Int32, errorCode: UInt32) {
-        incoming[streamID] = nil
+        if let request = incoming.removeValue(forKey: streamID) { bufferedBodyBytes -= request.body.count }
         outgoing[streamID] = nil
         if openStreams.remove(streamID) != nil {
             events.append(.streamClosed(streamID: streamID, errorCode: errorCode))
