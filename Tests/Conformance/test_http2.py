@@ -1,6 +1,6 @@
 """HTTP/2 on the same port (issue 13): every vendor operation answers the same bytes over HTTP/1.1, HTTP/2 with
 prior knowledge (httpx `http2=True, http1=False`, curl `--http2-prior-knowledge`) and HTTP/2 after an h2c
-`Upgrade` (curl `--http2`); the official openai SDK works over an HTTP/2-only httpx client; h2load runs
+`Upgrade` (curl `--http2`, writes with bodies included); the official openai SDK works over an HTTP/2-only httpx client; h2load runs
 100 000 requests over 10 connections x 10 streams with no error.
 
 Each operation runs once per protocol, each time in a fresh session (`X-Understudy-Session`), so writes
@@ -209,18 +209,34 @@ def _curl(*args: str) -> subprocess.CompletedProcess:
     return subprocess.run(["curl", "-sS", "--max-time", "10", *args], capture_output=True, timeout=20)
 
 
+def _curl_case(base_url: str, case: Case, vendor: str, session: str, mode: str) -> tuple[bytes, bytes]:
+    """(body, http_version) of one case sent by curl in `mode`, in its own session."""
+    args = [mode, "-X", case.method, "-H", f"X-Understudy-Session: {session}", "-w", "\n%{http_version}"]
+    args += [arg for name, value in case.headers.items() for arg in ("-H", f"{name}: {value}")]
+    if case.auth is None:
+        args += ["-H", f"Authorization: {ADMIN_AUTH[vendor]}"]
+    else:
+        args += ["-u", ":".join(case.auth)]
+    if case.json is not None:
+        import json
+        args += ["-H", "Content-Type: application/json", "--data-binary", json.dumps(case.json)]
+    if case.form is not None:
+        args += ["-H", "Content-Type: application/x-www-form-urlencoded", "--data-binary", case.form]
+    result = _curl(*args, f"{base_url}{case.path}")
+    assert result.returncode == 0, (vendor, case.path, result.stderr)
+    body, _, version = result.stdout.rpartition(b"\n")
+    httpx.delete(f"{base_url}/__admin/sessions/{session}", timeout=10.0)
+    return body, version
+
+
 @pytest.mark.parametrize("mode", ["--http2-prior-knowledge", "--http2"])
-def test_curl_over_http2_gets_the_http1_bytes(base_url, mode):
-    for vendor, path in (("openai", "/v1/organization/users?limit=3"), ("factory", "/api/v0/organization/users"),
-                         ("openphone", "/v1/users?maxResults=3"), ("pandadoc", "/public/v1/users?count=3"),
-                         ("1password", f"/v1/accounts/{ACCOUNT}/users?max_page_size=3")):
-        auth = f"Authorization: {ADMIN_AUTH[vendor]}"
-        h1 = _curl("--http1.1", "-H", auth, f"{base_url}{path}")
-        h2 = _curl(mode, "-H", auth, "-w", "\n%{http_version}", f"{base_url}{path}")
-        assert h1.returncode == 0 and h2.returncode == 0, h2.stderr
-        body, _, version = h2.stdout.rpartition(b"\n")
-        assert version == b"2", (mode, vendor, version)
-        assert body == h1.stdout, (mode, vendor)
+def test_curl_over_http2_gets_the_http1_bytes_for_every_operation(base_url, cases, mode):
+    run = uuid.uuid4().hex[:8]
+    for index, ((vendor, name), case) in enumerate(cases.items()):
+        h1, v1 = _curl_case(base_url, case, vendor, f"c1-{run}-{index}", "--http1.1")
+        h2, v2 = _curl_case(base_url, case, vendor, f"c2-{run}-{index}", mode)
+        assert (v1, v2) == (b"1.1", b"2"), (mode, vendor, name)
+        assert h2 == h1, (mode, vendor, name)
 
 
 def test_upgrade_answers_101_and_serves_the_request_as_stream_1(base_url):

@@ -229,6 +229,11 @@ struct HTTP2LiveTests {
                 let bytes = socket.readUntilClose()  // returns once the server closed
                 #expect(HTTP2SessionTests().goAwayCode(in: bytes) == code)
             }
+            // A preface that goes wrong after its first line is not HTTP/2: HTTP/1 refuses it and closes.
+            let almost = try RawClient(port: port)
+            try almost.send("PRI * HTTP/2.0\r\n\r\nXY\r\n\r\n")
+            #expect(try almost.readResponse().status == 505)
+            #expect(almost.waitForClose())
             let h1 = try RawClient(port: port)
             try h1.send("GET /alive HTTP/1.1\r\nHost: t\r\n\r\n")
             #expect(try h1.readResponse().status == 200)
