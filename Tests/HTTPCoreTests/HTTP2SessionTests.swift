@@ -44,7 +44,8 @@ import Testing
     @Test func get_becomesTheSameRequestModelAndTheResponseComesBackWhole() throws {
         let server = HTTP2Session(limits: HTTPLimits())
         let client = HTTP2TestClient()
-        let id = client.request("GET", "/v1/users?limit=2&name=a%20b", headers: [("authorization", "Bearer k")])
+        let id = client.request("GET", "/v1/users?limit=2&name=a%20b",
+                                headers: [("authorization", "Bearer k"), ("cookie", "a=1"), ("cookie", "b=2")])
         try pump(server, client) { event in
             guard case .request(let stream, let request) = event else { return }
             #expect(request.method == "GET")
@@ -52,6 +53,7 @@ import Testing
             #expect(request.queryValue("name") == "a b")
             #expect(request.headers["Host"] == "127.0.0.1")
             #expect(request.headers["Authorization"] == "Bearer k")
+            #expect(request.headers.values(for: "Cookie") == ["a=1; b=2"])
             #expect(request.version == .http2)
             #expect(request.wantsKeepAlive)
             server.respond(streamID: stream, response: ok(#"{"ok":true}"#, headers: ["X-Test": "1", "Connection": "close"]), isHead: false)

@@ -245,6 +245,9 @@ final class HTTP2Session {
                 request.hasHost = true
             default: break  // :scheme
             }
+        } else if name.elementsEqual("cookie".utf8), let earlier = request.headers["cookie"] {
+            // RFC 9113 §8.2.3: crumbs sent as separate fields are one Cookie for an HTTP/1.1 reader.
+            request.headers.replaceOrAdd(name: "cookie", value: earlier + "; " + String(decoding: value, as: UTF8.self))
         } else if !(request.hasHost && name.elementsEqual("host".utf8)) {
             request.headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
         }
