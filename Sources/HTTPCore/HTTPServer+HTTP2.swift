@@ -258,9 +258,12 @@ extension HTTPServer {
         pumpHTTP2(connection, h2)
     }
 
-    /// The timer's verdict: an HTTP/2 connection with no stream open is idle like a keep-alive one.
+    /// The timer's verdict: a connection on which nothing moved for the idle timeout is closed like an
+    /// idle keep-alive one — also when streams are open but stalled by the peer (a request never
+    /// finished, a window it never opens), as HTTP/1 closes a client that stops reading. Streams we
+    /// are delaying, trickling, hanging or streaming on purpose keep it open.
     func tickHTTP2(_ connection: HTTPConnection, _ h2: HTTP2Connection, now: UInt64, idleTimeout: UInt64) {
-        guard h2.session.openStreams.isEmpty, now &- connection.lastActivity > idleTimeout else { return }
+        guard !h2.hasStreamInFlight, now &- connection.lastActivity > idleTimeout else { return }
         h2.session.goAway()
         h2.transport.closeAfterFlush()
         pumpHTTP2(connection, h2)

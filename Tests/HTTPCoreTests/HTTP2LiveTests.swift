@@ -173,6 +173,22 @@ struct HTTP2LiveTests {
         }
     }
 
+    @Test func aPeerThatNeverOpensItsWindow_isClosedAfterTheIdleTimeout() async throws {
+        var limits = HTTPLimits()
+        limits.idleTimeout = .milliseconds(300)
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, limits: limits), handler: Self.handler)
+        let port = try server.start()
+        let connection = try Connection(port: port, client: HTTP2TestClient(initialWindow: 0, automaticWindowUpdate: false))
+        let big = connection.client.request("GET", "/big")
+        let started = Date()
+        try connection.run(seconds: 5) { connection.closedByServer }
+        #expect(connection.closedByServer)
+        #expect(Date().timeIntervalSince(started) >= 0.25)
+        #expect(connection.client.streams[big]?.body.isEmpty == true)
+        #expect(server.connectionCount == 0)
+        await server.stop()
+    }
+
     @Test func faults_mapToStreamAndConnectionErrors() async throws {
         try await Self.withServer { _, port in
             let connection = try Connection(port: port)
