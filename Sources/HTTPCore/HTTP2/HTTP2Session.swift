@@ -217,14 +217,14 @@ final class HTTP2Session {
         nghttp2_submit_goaway(session, UInt8(NGHTTP2_FLAG_NONE.rawValue), last, code, nil, 0)
     }
 
-    // MARK: - Callbacks (called by nghttp2 during receive/drainOutput)
+    // MARK: - What nghttp2 reports (through HTTP2Callbacks, during receive and drainOutput)
 
-    fileprivate func beginHeaders(streamID: Int32) {
+    func beginHeaders(streamID: Int32) {
         incoming[streamID] = IncomingRequest()
         openStreams.insert(streamID)
     }
 
-    fileprivate func header(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+    func header(streamID: Int32, name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
         guard var request = incoming[streamID], request.refusal == nil else { return }
         // RFC 9113 §6.5.2: a field costs its name and value plus 32 octets; over our limits → 431.
         request.headerListBytes += name.count + value.count + 32
@@ -254,7 +254,7 @@ final class HTTP2Session {
         incoming[streamID] = request
     }
 
-    fileprivate func bodyChunk(streamID: Int32, _ chunk: UnsafeBufferPointer<UInt8>) {
+    func bodyChunk(streamID: Int32, _ chunk: UnsafeBufferPointer<UInt8>) {
         guard var request = incoming[streamID], request.refusal == nil else { return }
         incoming[streamID] = nil
         let budget = limits.maxBodyBytes * Self.bufferedBodyBudgetMultiple
@@ -272,7 +272,7 @@ final class HTTP2Session {
         incoming[streamID] = request
     }
 
-    fileprivate func requestEnded(streamID: Int32) {
+    func requestEnded(streamID: Int32) {
         guard let request = incoming[streamID], !request.isAnswered else { return }
         if request.refusal != nil { reject(streamID); return }
         events.append(.request(streamID: streamID, makeRequest(request)))
@@ -291,7 +291,7 @@ final class HTTP2Session {
         HTTPRequest(method: request.method, target: request.path, version: .http2, headers: request.headers, body: request.body)
     }
 
-    fileprivate func streamClosed(streamID: Int32, errorCode: UInt32) {
+    func streamClosed(streamID: Int32, errorCode: UInt32) {
         if let request = incoming.removeValue(forKey: streamID) { bufferedBodyBytes -= request.body.count }
         outgoing[streamID] = nil
         if openStreams.remove(streamID) != nil {
@@ -299,7 +299,7 @@ final class HTTP2Session {
         }
     }
 
-    fileprivate func readBody(
+    func readBody(
         streamID: Int32, into buffer: UnsafeMutablePointer<UInt8>, length: Int, flags: UnsafeMutablePointer<UInt32>
     ) -> Int {
         guard var body = outgoing[streamID] else {
@@ -333,56 +333,9 @@ final class HTTP2Session {
         outgoing[streamID] = body
         return count
     }
-
-    // MARK: - The C callbacks
-
-    private enum HTTP2Callbacks {
-        static func install(on callbacks: OpaquePointer?) {
-            nghttp2_session_callbacks_set_on_begin_headers_callback(callbacks) { _, frame, userData in
-                guard let frame, frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue),
-                      frame.pointee.headers.cat == NGHTTP2_HCAT_REQUEST else { return 0 }
-                owner(userData).beginHeaders(streamID: frame.pointee.hd.stream_id)
-                return 0
-            }
-            nghttp2_session_callbacks_set_on_header_callback(callbacks) { _, frame, name, nameLength, value, valueLength, _, userData in
-                guard let frame, frame.pointee.hd.type == UInt8(NGHTTP2_HEADERS.rawValue) else { return 0 }
-                owner(userData).header(
-                    streamID: frame.pointee.hd.stream_id,
-                    name: UnsafeBufferPointer(start: name, count: nameLength),
-                    value: UnsafeBufferPointer(start: value, count: valueLength))
-                return 0
-            }
-            nghttp2_session_callbacks_set_on_data_chunk_recv_callback(callbacks) { _, _, streamID, data, length, userData in
-                owner(userData).bodyChunk(streamID: streamID, UnsafeBufferPointer(start: data, count: length))
-                return 0
-            }
-            nghttp2_session_callbacks_set_on_frame_recv_callback(callbacks) { _, frame, userData in
-                guard let frame else { return 0 }
-                let type = UInt32(frame.pointee.hd.type)
-                let endsStream = UInt32(frame.pointee.hd.flags) & NGHTTP2_FLAG_END_STREAM.rawValue != 0
-                if endsStream, type == NGHTTP2_HEADERS.rawValue || type == NGHTTP2_DATA.rawValue {
-                    owner(userData).requestEnded(streamID: frame.pointee.hd.stream_id)
-                }
-                return 0
-            }
-            nghttp2_session_callbacks_set_on_stream_close_callback(callbacks) { _, streamID, errorCode, userData in
-                owner(userData).streamClosed(streamID: streamID, errorCode: errorCode)
-                return 0
-            }
-        }
-
-        static let readBody: nghttp2_data_source_read_callback = { _, streamID, buffer, length, flags, _, userData in
-            owner(userData).readBody(streamID: streamID, into: buffer!, length: length, flags: flags!)
-        }
-    }
 }
 
 extension HTTPVersion {
     /// HTTP/2 (RFC 9113), for requests that arrived over an ``HTTP2Session``.
     public static let http2 = HTTPVersion(major: 2, minor: 0)
-}
-
-/// The session a callback belongs to: nghttp2 hands back the `user_data` given at creation.
-private func owner(_ userData: UnsafeMutableRawPointer?) -> HTTP2Session {
-    Unmanaged<HTTP2Session>.fromOpaque(userData!).takeUnretainedValue()
 }
