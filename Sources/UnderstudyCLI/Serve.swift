@@ -137,21 +137,17 @@ extension UnderstudyCommand {
             } else if log != .off {
                 FileHandleStderr.write("understudy: accepting up to \(cap) connections (open-file limit \(descriptors))\n")
             }
+            // Graceful SIGINT/SIGTERM before anyone can know the server is ready: a supervisor that stops
+            // it the moment the ready file appears must get the graceful stop, not the default kill.
+            let signals = ShutdownSignals.install { Task { await server.stop() } }
             if let readyFile {
                 do { try writeFile(readyFile, server.baseURL + "\n") } catch { fail("cannot write --ready-file \(readyFile): \(error)") }
             }
             print("understudy listening on \(server.baseURL)")
             fflush(nil)
 
-            let signals = [SIGINT, SIGTERM].map { number in
-                signal(number, SIG_IGN)
-                let source = DispatchSource.makeSignalSource(signal: number, queue: .main)
-                source.setEventHandler { Task { await server.stop() } }
-                source.resume()
-                return source
-            }
             await server.waitUntilStopped()
-            signals.forEach { $0.cancel() }
+            signals.cancel()
             accessLog.flush()
         }
 

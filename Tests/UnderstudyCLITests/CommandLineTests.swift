@@ -87,6 +87,29 @@ struct CommandLineTests {
         #expect(String(decoding: out.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self) == "understudy listening on \(url)\n")
     }
 
+    @Test func sigtermTheMomentTheReadyFileAppears_isStillAGracefulExitZero() throws {
+        // A supervisor may stop the server as soon as it is ready: the handlers are in place by then.
+        for _ in 0..<10 {
+            let readyFile = try Self.temporaryDirectory().appendingPathComponent("url").path
+            let process = Process()
+            process.executableURL = Self.binary
+            process.arguments = ["serve", "--port", "0", "--ready-file", readyFile, "--log", "off"]
+            process.standardOutput = FileHandle.nullDevice
+            try CommandLineTests.launch(process)
+            var waited = 0
+            while !FileManager.default.fileExists(atPath: readyFile), waited < 100_000 { usleep(100); waited += 1 }
+            process.terminate()
+            // A lost SIGTERM (ignored before its handler existed) would leave the server running: bounded wait.
+            var ticks = 0
+            while process.isRunning, ticks < 1000 { usleep(10_000); ticks += 1 }
+            let stopped = !process.isRunning
+            if !stopped { kill(process.processIdentifier, SIGKILL); process.waitUntilExit() }
+            #expect(stopped, "the server ignored a SIGTERM sent as soon as it was ready")
+            #expect(process.terminationReason == .exit)
+            #expect(process.terminationStatus == 0)
+        }
+    }
+
     @Test func portInUse_isOneLineOnStderrAndExitOne() throws {
         let (first, url, _) = try Self.startServer([])
         defer { first.terminate(); first.waitUntilExit() }
