@@ -401,9 +401,11 @@ public final class UnderstudyApp: HTTPHandler {
         } else {
             target = journal
         }
-        let entry = target.append(exchange)
         // Rendered only for live listeners, so without a dashboard open the hot path is unchanged.
-        if events.hasListeners { events.publish(RequestJournal.render(entry), session: exchange.metadata["session"] ?? Session.defaultName) }
+        let listening = events.hasListeners
+        if let entry = target.append(exchange, returningEntry: listening) {
+            events.publish(RequestJournal.render(entry), session: exchange.metadata["session"] ?? Session.defaultName)
+        }
     }
 
     /// A vendor's record (API, seed, store, state) in the default session, for the admin API and tests.
