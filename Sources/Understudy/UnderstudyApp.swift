@@ -46,49 +46,36 @@ public final class UnderstudyApp: HTTPHandler {
     let router: Router<Target>
     /// Listeners of `GET /__admin/events` (the live dashboard, `curl -N`).
     public let events = EventHub()
+    /// Every vendor's record as loaded from the seeds (the default session's), in registry order.
+    let baseRecords: [VendorRecord]
     /// Per vendor (registry order), its magic credentials by `Authorization` value.
-    let magicCredentials: [[String: MagicCredential]]
-    /// Per vendor, the byte lengths its magic credentials span: an `Authorization` outside them (every
-    /// ordinary key, which is shorter than its `-magic-` forms) skips the hashed lookup on the hot path.
-    let magicLengths: [ClosedRange<Int>]
+    var magicCredentials: [[String: MagicCredential]] { baseRecords.map(\.magicCredentials) }
 
     /// The header naming a session (one of the three ways in, with `/__session/NAME/…` and session credentials).
     static let sessionHeader = "X-Understudy-Session"
     static let sessionPrefix = "/__session/"
 
-    /// Loads every vendor's seeds (embedded, or from `configuration.seedsDirectory`).
+    /// Loads every vendor's seeds from `configuration.seedsDirectory` (a bad file throws here); the
+    /// embedded seeds load per vendor on first use instead (``VendorRecord``).
     public init(configuration: UnderstudyServer.Configuration = .init(), vendors: [any VendorAPI] = VendorRegistry.all) throws {
         let context = VendorContext(tokenTTL: configuration.tokenTTL, acceptsAnyKey: configuration.acceptsAnyKey)
+        // Embedded seeds load on first use (see ``VendorRecord``); files and populations now, so they fail start-up.
+        let loadsOnFirstUse = configuration.seedsDirectory == nil && configuration.generation == nil
         var records: [VendorRecord] = []
         for vendor in vendors {
-            let (text, file) = try SeedSource.text(for: vendor.id, directory: configuration.seedsDirectory)
-            let seed = try VendorSeed.read(text, file: file, vendor: vendor)
-            let store: UserStore
-            if let generation = configuration.generation, let count = generation.counts[vendor.id] {
-                let generated = try vendor.makeGeneratedUsers(count: count, seed: generation.seed, vendorSeed: seed)
-                store = UserStore(users: [], generated: generated)
+            if loadsOnFirstUse, EmbeddedData.seeds[vendor.id] != nil {
+                records.append(VendorRecord(api: vendor, loadingOnFirstUse: {
+                    do { return try Self.load(vendor, configuration: configuration, context: context) } catch {
+                        fatalError("the embedded seed for \(vendor.id) does not load (the seed tests catch this): \(error)")
+                    }
+                }))
             } else {
-                store = UserStore(users: seed.users)
+                records.append(VendorRecord(api: vendor, loaded: try Self.load(vendor, configuration: configuration, context: context)))
             }
-            let state: (any VendorState)?
-            do { state = try vendor.makeState(seed: seed, context: context) } catch {
-                var located = error
-                located.file = file
-                throw located
-            }
-            records.append(VendorRecord(api: vendor, seed: seed, store: store, state: state))
         }
         acceptsAnyKey = configuration.acceptsAnyKey
         adminAuthorization = configuration.adminToken.map { "Bearer \($0)" }
         startupFaults = configuration.faultRules
-        magicCredentials = records.map { record in
-            Dictionary(MagicCredential.all(for: record.seed).map { ($0.authorization, $0) }, uniquingKeysWith: { first, _ in first })
-        }
-        magicLengths = magicCredentials.map { magic in
-            let lengths = magic.keys.map(\.utf8.count)
-            guard let shortest = lengths.min(), let longest = lengths.max() else { return 0...0 }
-            return shortest...longest
-        }
         let baseRecords = records
         let faultRules = configuration.faultRules
         let rateLimits = configuration.rateLimits
@@ -96,16 +83,15 @@ public final class UnderstudyApp: HTTPHandler {
         let journalBytes = configuration.journalBytes
         @Sendable func makeSession(_ name: String) -> Session {
             var credentials: [String: [VendorSeed.Credential]] = [:]
-            let sessionRecords = baseRecords.map { base in
+            // The default session serves the base records themselves (still unloaded at start-up).
+            let sessionRecords = name == Session.defaultName ? baseRecords : baseRecords.map { base in
                 var seed = base.seed
-                if name != Session.defaultName {
-                    let bound = DerivedCredentials.session(name, seed: base.seed, vendor: base.id)
-                    credentials[base.id] = bound
-                    seed.credentials += bound
-                }
+                let bound = DerivedCredentials.session(name, seed: base.seed, vendor: base.id)
+                credentials[base.id] = bound
+                seed.credentials += bound
                 // The seed built this state once already, so building it again cannot fail.
-                let state = name == Session.defaultName ? base.state : ((try? base.api.makeState(seed: seed, context: context)) ?? nil)
-                let store = name == Session.defaultName ? base.store : UserStore(startingAs: base.store.initialSnapshot)
+                let state = (try? base.api.makeState(seed: seed, context: context)) ?? nil
+                let store = UserStore(startingAs: base.store.initialSnapshot)
                 return VendorRecord(api: base.api, seed: seed, store: store, state: state, operations: base.operations)
             }
             let faults = FaultBook()
@@ -118,6 +104,29 @@ public final class UnderstudyApp: HTTPHandler {
             idleMilliseconds: Int64(configuration.sessionIdleMilliseconds), make: makeSession
         )
         router = Self.makeRouter(records)
+        self.baseRecords = records
+    }
+
+    /// Reads `vendor`'s seed and builds its store (seeded or generated) and state.
+    private static func load(
+        _ vendor: any VendorAPI, configuration: UnderstudyServer.Configuration, context: VendorContext
+    ) throws(SeedError) -> VendorRecord.Contents {
+        let (text, file) = try SeedSource.text(for: vendor.id, directory: configuration.seedsDirectory)
+        let seed = try VendorSeed.read(text, file: file, vendor: vendor)
+        let store: UserStore
+        if let generation = configuration.generation, let count = generation.counts[vendor.id] {
+            let generated = try vendor.makeGeneratedUsers(count: count, seed: generation.seed, vendorSeed: seed)
+            store = UserStore(users: [], generated: generated)
+        } else {
+            store = UserStore(users: seed.users)
+        }
+        let state: (any VendorState)?
+        do { state = try vendor.makeState(seed: seed, context: context) } catch {
+            var located = error
+            located.file = file
+            throw located
+        }
+        return VendorRecord.Contents(seed: seed, store: store, state: state)
     }
 
     private static func makeRouter(_ records: [VendorRecord]) -> Router<Target> {
@@ -275,7 +284,8 @@ public final class UnderstudyApp: HTTPHandler {
         var forVendor = vendorRequest(extracted.stripped ?? request, record, parameters, vendorPath, operation: operation)
         let authorization = request.headers["Authorization"] ?? ""
         var effect = extracted.effect.merged(over: session.faults.effect(vendor: vendor.id, method: request.method, path: vendorPath))
-        let magic = magicLengths[index].contains(authorization.utf8.count) ? magicCredentials[index][authorization] : nil
+        // Magic credentials are the default seed's, in every session.
+        let magic = baseRecords[index].magicCredential(authorization)
         if let magic {
             // Magic credentials win over everything but explicit flags: they work in every session and
             // whatever `--any-key` says. The delayed one is answered as the vendor's admin key.
@@ -391,9 +401,11 @@ public final class UnderstudyApp: HTTPHandler {
         } else {
             target = journal
         }
-        let entry = target.append(exchange)
         // Rendered only for live listeners, so without a dashboard open the hot path is unchanged.
-        if events.hasListeners { events.publish(RequestJournal.render(entry), session: exchange.metadata["session"] ?? Session.defaultName) }
+        let listening = events.hasListeners
+        if let entry = target.append(exchange, returningEntry: listening) {
+            events.publish(RequestJournal.render(entry), session: exchange.metadata["session"] ?? Session.defaultName)
+        }
     }
 
     /// A vendor's record (API, seed, store, state) in the default session, for the admin API and tests.

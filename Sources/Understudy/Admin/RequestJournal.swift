@@ -28,8 +28,10 @@ public final class RequestJournal: Sendable {
         var count: Int { entries.count - head }
 
         mutating func dropOldest() {
-            bytes -= entries[head]?.cost ?? 0
-            entries[head] = nil
+            // Moved out, not read in place: `entries[head]?.cost` copied the whole entry (a retain
+            // per reference it holds) just to read one integer.
+            let dropped = entries[head].take()
+            bytes -= dropped?.cost ?? 0
             head += 1
             if head > 64, head * 2 > entries.count {
                 entries.removeFirst(head)
@@ -59,34 +61,39 @@ public final class RequestJournal: Sendable {
 
     public func record(_ exchange: HTTPExchange) { append(exchange) }
 
-    /// Keeps `exchange` and returns its entry, which the app renders only when a live listener
-    /// (`GET /__admin/events`) wants it, so the hot path still pays for an append only.
+    /// Keeps `exchange`; returns its entry when `returningEntry` (the app renders it only for a live
+    /// listener of `GET /__admin/events`), so the hot path pays for one copy of the exchange and an
+    /// append. Every copy of an exchange is a retain and a release per reference it holds (~30).
     @discardableResult
-    func append(_ exchange: HTTPExchange) -> Entry {
-        var kept = exchange
-        if exchange.responseBody.count > Self.bodyCap {
-            kept.responseBody = Array(exchange.responseBody.prefix(Self.bodyCap))
-            kept.metadata["truncated"] = "true"
-        }
+    func append(_ exchange: HTTPExchange, returningEntry: Bool = false) -> Entry? {
         let milliseconds = SystemClock.wallMilliseconds()
         let bodyBytes = exchange.request?.body.count ?? 0
-        if bodyBytes > Self.bodyPrefixBytes {
-            kept.request?.body = Array(exchange.request!.body.prefix(Self.bodyPrefixBytes))
+        let responseBytes = min(exchange.responseBody.count, Self.bodyCap)
+        var cost = Self.entryOverhead + min(bodyBytes, Self.bodyPrefixBytes) + responseBytes
+        for field in exchange.responseHeaders.fields { cost += field.name.utf8.count + field.value.utf8.count + 32 }
+        if exchange.request != nil {
+            cost += exchange.request!.target.utf8.count + exchange.request!.path.utf8.count + exchange.request!.rawQuery.utf8.count
+            for field in exchange.request!.headers.fields { cost += field.name.utf8.count + field.value.utf8.count + 32 }
+            for item in exchange.request!.query { cost += item.name.utf8.count + item.value.utf8.count + 32 }
         }
-        var cost = Self.entryOverhead + min(bodyBytes, Self.bodyPrefixBytes) + kept.responseBody.count
-        for field in kept.responseHeaders { cost += field.name.utf8.count + field.value.utf8.count + 32 }
-        if let request = kept.request {
-            cost += request.target.utf8.count + request.path.utf8.count + request.rawQuery.utf8.count
-            for field in request.headers { cost += field.name.utf8.count + field.value.utf8.count + 32 }
-            for item in request.query { cost += item.name.utf8.count + item.value.utf8.count + 32 }
+        // The one copy of the exchange: straight into its entry, cut there when over the caps.
+        var pending: Entry? = Entry(id: 0, unixMilliseconds: milliseconds, exchange: exchange, bodyBytes: bodyBytes, cost: cost)
+        if exchange.responseBody.count > Self.bodyCap {
+            pending!.exchange.responseBody = Array(exchange.responseBody.prefix(Self.bodyCap))
+            pending!.exchange.metadata["truncated"] = "true"
+        }
+        if bodyBytes > Self.bodyPrefixBytes {
+            pending!.exchange.request?.body = Array(exchange.request!.body.prefix(Self.bodyPrefixBytes))
         }
         return state.withLock { state in
-            let entry = Entry(id: state.nextID, unixMilliseconds: milliseconds, exchange: kept, bodyBytes: bodyBytes, cost: cost)
+            pending!.id = state.nextID
             state.nextID += 1
-            state.entries.append(entry)
+            // Swapped into its slot: appending `pending` itself would copy it out of the closure's capture.
+            state.entries.append(nil)
+            swap(&state.entries[state.entries.count - 1], &pending)
             state.bytes += cost
             while state.count > capacity || (state.bytes > byteLimit && state.count > 1) { state.dropOldest() }
-            return entry
+            return returningEntry ? state.entries[state.entries.count - 1] : nil
         }
     }
 

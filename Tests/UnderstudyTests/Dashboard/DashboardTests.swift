@@ -74,7 +74,7 @@ struct DashboardTests {
             status: response.status, delivery: .normal, durationNanoseconds: 1, metadata: response.logMetadata)
         exchange.responseHeaders = response.headers
         exchange.responseBody = response.body
-        let entry = RequestJournal.render(app.journal.append(exchange))
+        let entry = RequestJournal.render(try #require(app.journal.append(exchange, returningEntry: true)))
         #expect(entry["responseBody"] == .string(response.text))
         #expect(entry["responseHeaders"]?["Content-Type"] == .string("application/json"))
         #expect(entry["truncated"] == .bool(false))
@@ -85,7 +85,7 @@ struct DashboardTests {
         let journal = RequestJournal(capacity: 2)
         var exchange = HTTPExchange(connectionID: 1, request: .make("/x"), status: .ok, delivery: .normal, durationNanoseconds: 1, metadata: [:])
         exchange.responseBody = Array(repeating: UInt8(ascii: "a"), count: RequestJournal.bodyCap + 10)
-        let entry = RequestJournal.render(journal.append(exchange))
+        let entry = RequestJournal.render(try #require(journal.append(exchange, returningEntry: true)))
         #expect(entry["responseBody"]?.stringValue?.utf8.count == RequestJournal.bodyCap)
         #expect(entry["truncated"] == .bool(true))
     }
