@@ -183,7 +183,9 @@ struct HTTPHardeningTests {
     @Test func slowResponseAtShutdown_saysConnectionCloseAndCloses() async throws {
         let handler = ClosureHTTPHandler { _ in
             var response = HTTPResponse(status: .ok, text: #"{"slow":true}"#)
-            response.delivery = .slow(milliseconds: 600)
+            // 3 s, so the head still trickles when stop() lands even if this test's task resumes
+            // late (blocking clients of parallel suites can hold the cooperative pool for a while).
+            response.delivery = .slow(milliseconds: 3000)
             return response
         }
         let server = HTTPServer(configuration: .init(port: 0), handler: handler)

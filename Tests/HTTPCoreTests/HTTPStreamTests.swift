@@ -64,7 +64,7 @@ struct HTTPStreamTests {
             let stream = try await streams.waitForStream()
             stream.onFinish { finished.withLock { $0 = true } }
             #expect(!stream.isFinished)
-            close(client.fd)
+            client.close()
             for _ in 0..<100 where !stream.isFinished { try await Task.sleep(for: .milliseconds(10)) }
             #expect(stream.isFinished)
             #expect(stream.send([1]) == false)

@@ -25,7 +25,7 @@ public final class RawClient: @unchecked Sendable {
         public var description: String
     }
 
-    public let fd: Int32
+    public private(set) var fd: Int32
     private var buffer: [UInt8] = []
 
     /// Connects to 127.0.0.1:`port`; reads time out after `timeoutSeconds`.
@@ -42,14 +42,30 @@ public final class RawClient: @unchecked Sendable {
         let connected = withUnsafePointer(to: &address) {
             $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
         }
-        guard connected == 0 else { close(fd); throw Failure(description: "connect failed: errno \(errno)") }
+        guard connected == 0 else { Self.closeDescriptor(fd); throw Failure(description: "connect failed: errno \(errno)") }
         var timeout = timeval(tv_sec: timeoutSeconds, tv_usec: 0)
         setsockopt(fd, SOL_SOCKET, SO_RCVTIMEO, &timeout, socklen_t(MemoryLayout<timeval>.size))
         var one: Int32 = 1
         setsockopt(fd, Int32(IPPROTO_TCP), TCP_NODELAY, &one, socklen_t(MemoryLayout<Int32>.size))
     }
 
-    deinit { close(fd) }
+    deinit { if fd >= 0 { Self.closeDescriptor(fd) } }
+
+    /// Closes the socket now (a client that leaves). Never `close(client.fd)` by hand: the deinit would
+    /// close the same number again, by then perhaps another test's socket (tests share one process).
+    public func close() {
+        guard fd >= 0 else { return }
+        Self.closeDescriptor(fd)
+        fd = -1
+    }
+
+    private static func closeDescriptor(_ fd: Int32) {
+        #if canImport(Glibc)
+        _ = Glibc.close(fd)
+        #else
+        _ = Darwin.close(fd)
+        #endif
+    }
 
     public func send(_ text: String) throws { try send(Array(text.utf8)) }
 
