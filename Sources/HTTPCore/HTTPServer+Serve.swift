@@ -51,6 +51,9 @@ extension HTTPServer {
     /// Answers every complete request in the buffer, gathering the responses into one write.
     func serve(_ connection: HTTPConnection) {
         let maxOutput = configuration.limits.maxOutputBytesPerServe
+        let borrows = !connection.hasPendingOutput && connection.output.capacity < sharedOutput.capacity
+        if borrows { swap(&connection.output, &sharedOutput) }
+        defer { if borrows, connection.output.isEmpty, sharedOutput.isEmpty { swap(&connection.output, &sharedOutput) } }
         while isOpen(connection) {
             var progressed = false
             while connection.state.canAnswerRequest, connection.output.count < maxOutput {
