@@ -76,9 +76,7 @@ extension HTTPServer {
             closeSlot = (bytes.count - 2 - keepAliveField)..<(bytes.count - 2)
         }
         if !delivery.isHead { bytes.append(contentsOf: response.body) }
-        let steps = max(1, min(bytes.count, milliseconds / 50))
-        let chunk = (bytes.count + steps - 1) / steps
-        let interval = milliseconds / steps
+        let (chunk, interval) = Self.slowPacing(byteCount: bytes.count, over: milliseconds)
         connection.slowDelivery = HTTPConnection.SlowDelivery(bytes: bytes, sent: 0, closeSlot: closeSlot)
         sendSlowly(chunk: chunk, interval: interval, connection: connection) { [weak self] in
             guard let self else { return }
@@ -125,5 +123,11 @@ extension HTTPServer {
         let keepAlive = keepAlive && !isDraining
         perform(connection.state.finishDeferred(keepAlive: keepAlive, hasPendingOutput: connection.hasPendingOutput),
                 on: connection)
+    }
+
+    /// `slow` in pieces about 50 ms apart: how many bytes each, and how many milliseconds between them.
+    static func slowPacing(byteCount: Int, over milliseconds: Int) -> (chunk: Int, interval: Int) {
+        let steps = max(1, min(byteCount, milliseconds / 50))
+        return ((byteCount + steps - 1) / steps, milliseconds / steps)
     }
 }

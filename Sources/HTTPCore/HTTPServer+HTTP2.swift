@@ -76,10 +76,8 @@ extension HTTPServer {
                 // A connection error (bad preface, flood, invalid frames): nghttp2 queued GOAWAY where
                 // it could; send it, then close (RFC 9113 §5.4.1).
                 connection.consumeInput(connection.input.count)
-                h2.transport.closeAfterFlush()
                 configuration.logger.debug("HTTP/2 connection error", metadata: ["error": "\(error.message)"])
-                pumpHTTP2(connection, h2)
-                if isOpen(connection) { close(connection) }
+                closeHTTP2AfterSending(connection, h2)
                 return
             }
             connection.consumeInput(connection.input.count)
@@ -90,11 +88,7 @@ extension HTTPServer {
             case .request(let streamID, let request):
                 answerHTTP2(request, streamID: streamID, on: connection, h2)
             case .rejected(let streamID, let request, let status):
-                var response = HTTPResponse(status: status, text: #"{"error":"\#(status.reasonPhrase.lowercased())"}"#)
-                if var rendered = handler.response(forRejected: request, status: status) {
-                    rendered.status = status
-                    response = rendered
-                }
+                let response = refusal(of: request, status: status, message: status.reasonPhrase.lowercased())
                 h2.session.respond(streamID: streamID, response: response, isHead: request.method == "HEAD")
                 report(connection, request: request, response: response, startedAt: Self.now())
             case .streamClosed(let streamID, _):
@@ -143,9 +137,7 @@ extension HTTPServer {
             // The connection dies under the request: GOAWAY, then the TCP close, no response.
             report(connection, request: request, response: response, startedAt: stream.startedAt)
             h2.session.goAway()
-            h2.transport.closeAfterFlush()
-            pumpHTTP2(connection, h2)
-            if isOpen(connection) { perform(h2.transport.abort(), on: connection) }
+            closeHTTP2AfterSending(connection, h2)
         case .reset:
             h2.finish(streamID)
             h2.session.reset(streamID: streamID)
@@ -165,9 +157,8 @@ extension HTTPServer {
                 report(connection, request: request, response: response, startedAt: stream.startedAt)
                 return
             }
-            let steps = max(1, min(body.count, milliseconds / 50))
-            let chunk = (body.count + steps - 1) / steps
-            sendHTTP2Slowly(body, from: 0, chunk: chunk, interval: milliseconds / steps, streamID: streamID,
+            let (chunk, interval) = Self.slowPacing(byteCount: body.count, over: milliseconds)
+            sendHTTP2Slowly(body, from: 0, chunk: chunk, interval: interval, streamID: streamID,
                             on: connection, response: response)
         case .hang:
             // This stream never answers; its siblings, and new streams, still do.
@@ -265,6 +256,12 @@ extension HTTPServer {
     func tickHTTP2(_ connection: HTTPConnection, _ h2: HTTP2Connection, now: UInt64, idleTimeout: UInt64) {
         guard !h2.hasStreamInFlight, now &- connection.lastActivity > idleTimeout else { return }
         h2.session.goAway()
+        closeHTTP2AfterSending(connection, h2)
+    }
+
+    /// Writes what the session has queued (a GOAWAY, typically) as far as the socket takes it now,
+    /// then closes the connection.
+    private func closeHTTP2AfterSending(_ connection: HTTPConnection, _ h2: HTTP2Connection) {
         h2.transport.closeAfterFlush()
         pumpHTTP2(connection, h2)
         if isOpen(connection) { perform(h2.transport.abort(), on: connection) }

@@ -77,13 +77,7 @@ extension HTTPServer {
             // Parse errors are fatal and polite: a full response with Connection: close (NIO's rule).
             // When the head was read, the handler may render the refusal for its route.
             let rejected = connection.decoder.rejectedRequest
-            var response = HTTPResponse(status: error.status, text: #"{"error":"\#(error.message)"}"#)
-            if let rejected, var rendered = handler.response(forRejected: rejected, status: error.status) {
-                rendered.status = error.status
-                rendered.delivery = .normal
-                rendered.delayMilliseconds = 0
-                response = rendered
-            }
+            let response = refusal(of: rejected, status: error.status, message: error.message)
             encoder.encode(response, into: &connection.output, keepAlive: false, isHead: rejected?.method == "HEAD",
                            requestVersion: rejected?.version ?? .http11)
             connection.state.decodeFailed()

@@ -195,6 +195,19 @@ public final class HTTPServer: @unchecked Sendable {
         if actions.contains(.serve), isOpen(connection), !connection.hasPendingOutput { serve(connection) }
     }
 
+    /// The answer to a request refused while it arrived (HTTP/1 parse error, HTTP/2 stream over the
+    /// limits): the handler's rendering for its route when it has one, else the server's short JSON
+    /// error; always delivered at once, whatever the rendering asked.
+    func refusal(of request: HTTPRequest?, status: HTTPStatus, message: String) -> HTTPResponse {
+        guard let request, var rendered = handler.response(forRejected: request, status: status) else {
+            return HTTPResponse(status: status, text: #"{"error":"\#(message)"}"#)
+        }
+        rendered.status = status
+        rendered.delivery = .normal
+        rendered.delayMilliseconds = 0
+        return rendered
+    }
+
     /// A server-made error response (no request to answer, or one that cannot be read): the last on its connection.
     func queueFinalResponse(_ response: HTTPResponse, on connection: HTTPConnection, startedAt: UInt64) {
         encoder.encode(response, into: &connection.output, keepAlive: false)

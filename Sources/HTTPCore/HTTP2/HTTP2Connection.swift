@@ -24,9 +24,6 @@ final class HTTP2Connection {
     /// Whether any stream still owes a response or is writing one.
     var hasStreamInFlight: Bool { streams.values.contains { $0.exchange.isInFlight } }
 
-    /// Whether only streams that never end by themselves (hanging, streaming) remain.
-    var onlyEndlessStreamsRemain: Bool { streams.values.allSatisfy { $0.exchange.endsOnlyByClose } }
-
     func begin(_ streamID: Int32, request: HTTPRequest, startedAt: UInt64) {
         var stream = Stream(request: request, startedAt: startedAt, isHead: request.method == "HEAD")
         stream.exchange.respondDeferred()

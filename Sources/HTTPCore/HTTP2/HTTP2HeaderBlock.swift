@@ -25,12 +25,10 @@ struct HTTP2HeaderBlock {
     /// Fields that mean something only to one HTTP/1.1 hop; an HTTP/2 message carrying one is
     /// malformed (RFC 9113 §8.2.2), so they are dropped. `Content-Length` is ours to write.
     static func isConnectionSpecific(_ name: String) -> Bool {
-        for banned in ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length"]
-        where name.isEqualIgnoringASCIICase(banned) {
-            return true
-        }
-        return false
+        connectionSpecific.contains { name.isEqualIgnoringASCIICase($0) }
     }
+
+    private static let connectionSpecific = ["connection", "keep-alive", "proxy-connection", "transfer-encoding", "upgrade", "content-length"]
 
     /// Calls `body` with the `nghttp2_nv` array and its count.
     mutating func withNameValues<R>(_ body: (UnsafePointer<nghttp2_nv>, Int) -> R) -> R {
