@@ -44,18 +44,8 @@ struct HTTP2LiveTests {
 
     static let handler = ClosureHTTPHandler { request in
         var response = HTTPResponse(status: .ok, text: #"{"path":"\#(request.path)","body":\#(request.body.count),"version":\#(request.version.major)}"#)
-        if request.path.hasPrefix("/delay/"), let milliseconds = Int(request.path.dropFirst(7)) {
-            response.delayMilliseconds = milliseconds
-        }
-        switch request.path {
-        case "/big": response = HTTPResponse(status: .ok, body: [UInt8](repeating: 66, count: 2_000_000))
-        case "/fault/close": response.delivery = .close
-        case "/fault/reset": response.delivery = .reset
-        case "/fault/truncate": response.delivery = .truncate
-        case "/fault/hang": response.delivery = .hang
-        case "/fault/slow": response.delivery = .slow(milliseconds: 300)
-        default: break
-        }
+        if request.path == "/big" { response = HTTPResponse(status: .ok, body: [UInt8](repeating: 66, count: 2_000_000)) }
+        response.applyTestDelivery(for: request.path)
         return response
     }
 

@@ -11,17 +11,7 @@ struct HTTPServerTests {
     /// Echoes the target; `/delay/N` answers after N ms; `/fault/X` uses delivery X.
     static let handler = ClosureHTTPHandler { request in
         var response = HTTPResponse(status: .ok, text: #"{"target":"\#(request.target)","body":\#(request.body.count)}"#)
-        if request.path.hasPrefix("/delay/"), let milliseconds = Int(request.path.dropFirst(7)) {
-            response.delayMilliseconds = milliseconds
-        }
-        switch request.path {
-        case "/fault/close": response.delivery = .close
-        case "/fault/reset": response.delivery = .reset
-        case "/fault/truncate": response.delivery = .truncate
-        case "/fault/hang": response.delivery = .hang
-        case "/fault/slow": response.delivery = .slow(milliseconds: 300)
-        default: break
-        }
+        response.applyTestDelivery(for: request.path)
         return response
     }
 
