@@ -163,9 +163,10 @@ public struct HTTPDecoder: Sendable {
         // One pass without collecting the values: every request runs this.
         var host: String?
         var count = 0
-        for field in headers.fields where field.name.isEqualIgnoringASCIICase("Host") {
+        // By index: iterating copies each field out (a retain and release of its strings).
+        for index in headers.fields.indices where headers.fields[index].name.isEqualIgnoringASCIICase("Host") {
             count += 1
-            host = field.value
+            host = headers.fields[index].value
         }
         if version == .http11, count != 1 { throw .malformed("missing or repeated Host header") }
         guard count <= 1 else { throw .malformed("missing or repeated Host header") }
@@ -248,13 +249,7 @@ public struct HTTPDecoder: Sendable {
 
     private func readFraming(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) -> Framing {
         // Most requests carry neither header: one pass finds out without building arrays.
-        var framed = false
-        for field in headers.fields
-        where field.name.isEqualIgnoringASCIICase("Content-Length") || field.name.isEqualIgnoringASCIICase("Transfer-Encoding") {
-            framed = true
-            break
-        }
-        guard framed else { return .none }
+        guard headers.contains("Content-Length") || headers.contains("Transfer-Encoding") else { return .none }
         let lengths = headers.values(for: "Content-Length")
         // Presence, not content, decides: an empty `Transfer-Encoding:` beside Content-Length is
         // still both framings (RFC 9112 §6.3: 400 and close).

@@ -36,10 +36,11 @@ struct HTTPEncoder {
         appendStatic("\r\nDate: ", to: &buffer)
         dateCache.appendCurrent(to: &buffer)
         appendStatic("\r\n", to: &buffer)
-        for field in response.headers.fields {
-            appendUTF8(field.name, to: &buffer)
+        // By index, so no field is copied out (a retain and release of both strings).
+        for index in response.headers.fields.indices {
+            appendUTF8(response.headers.fields[index].name, to: &buffer)
             appendStatic(": ", to: &buffer)
-            appendUTF8(field.value, to: &buffer)
+            appendUTF8(response.headers.fields[index].value, to: &buffer)
             appendStatic("\r\n", to: &buffer)
         }
         // RFC 9110 §8.6: no Content-Length on 1xx and 204 responses.

@@ -12,7 +12,7 @@ extension HTTPServer {
         public var logger: Logger
         /// Called on the event loop once per answered request, after its response was handed to
         /// the socket (or deliberately broken). Keep it cheap: it runs on the hot path.
-        public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+        public var onResponse: (@Sendable (consuming HTTPExchange) -> Void)?
         /// Whether HTTP/2 is spoken on the same port (prior knowledge and `Upgrade: h2c`). Off, a
         /// preface gets HTTP/1's 505 and an upgrade request is answered over HTTP/1.1.
         public var acceptsHTTP2: Bool
@@ -22,7 +22,7 @@ extension HTTPServer {
             port: Int = 8080,
             limits: HTTPLimits = HTTPLimits(),
             logger: Logger = Logger(label: "understudy.http"),
-            onResponse: (@Sendable (HTTPExchange) -> Void)? = nil,
+            onResponse: (@Sendable (consuming HTTPExchange) -> Void)? = nil,
             acceptsHTTP2: Bool = true
         ) {
             self.host = host
@@ -62,4 +62,5 @@ public struct HTTPExchange: Sendable {
         self.durationNanoseconds = durationNanoseconds
         self.metadata = metadata
     }
+
 }

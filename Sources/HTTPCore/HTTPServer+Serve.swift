@@ -107,7 +107,7 @@ extension HTTPServer {
             encoder.encode(response, into: &connection.output, keepAlive: keepAlive, isHead: isHead,
                            requestVersion: request.version)
             connection.state.respondedAtOnce(keepAlive: keepAlive)
-            report(connection, request: request, response: response, startedAt: startedAt)
+            report(connection, request: consume request, response: consume response, startedAt: startedAt)
             return true
         }
         connection.state.respondDeferred()

@@ -227,15 +227,18 @@ public final class HTTPServer: @unchecked Sendable {
         if isDraining, connections.isEmpty { finishStopping() }
     }
 
-    func report(_ connection: HTTPConnection, request: HTTPRequest?, response: HTTPResponse, startedAt: UInt64) {
+    func report(_ connection: HTTPConnection, request: consuming HTTPRequest?, response: consuming HTTPResponse, startedAt: UInt64) {
         guard let onResponse = configuration.onResponse else { return }
+        // The request and the response's parts move into the exchange, and it into the callback:
+        // each is handed over once, so no reference is retained twice.
         var exchange = HTTPExchange(
             connectionID: connection.id, request: request, status: response.status, delivery: response.delivery,
-            durationNanoseconds: Self.now() &- startedAt, metadata: response.logMetadata
+            durationNanoseconds: Self.now() &- startedAt, metadata: HTTPLogMetadata()
         )
-        exchange.responseHeaders = response.headers
-        exchange.responseBody = response.body
-        onResponse(exchange)
+        swap(&exchange.metadata, &response.logMetadata)
+        swap(&exchange.responseHeaders, &response.headers)
+        swap(&exchange.responseBody, &response.body)
+        onResponse(consume exchange)
     }
 
     static func now() -> UInt64 { DispatchTime.now().uptimeNanoseconds }

@@ -32,7 +32,7 @@ extension UnderstudyServer {
         public var sessionIdleMilliseconds: Int
         public var logger: Logger
         /// Called once per answered request on the event loop (access log).
-        public var onResponse: (@Sendable (HTTPExchange) -> Void)?
+        public var onResponse: (@Sendable (consuming HTTPExchange) -> Void)?
         /// HTTP/2 on the same port, by prior knowledge or `Upgrade: h2c` (`serve --no-http2` turns it off).
         public var acceptsHTTP2: Bool
 
@@ -52,7 +52,7 @@ extension UnderstudyServer {
             maxSessions: Int = 1000,
             sessionIdleMilliseconds: Int = 600_000,
             logger: Logger = Logger(label: "understudy"),
-            onResponse: (@Sendable (HTTPExchange) -> Void)? = nil,
+            onResponse: (@Sendable (consuming HTTPExchange) -> Void)? = nil,
             acceptsHTTP2: Bool = true
         ) {
             self.host = host

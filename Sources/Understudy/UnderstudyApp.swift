@@ -167,8 +167,14 @@ public final class UnderstudyApp: HTTPHandler {
     public func handle(_ incoming: HTTPRequest) -> HTTPResponse {
         // Authorization and routing decide on the same path: `//__admin`, `/%2F__admin` and
         // `/x/../__admin` are all `/__admin` to both (issue 11: the token was bypassable).
+        let normalized = Self.normalizedPathIfChanged(incoming.path)
+        // Most requests arrive normalised and outside a session prefix: they are served as they
+        // came, since a copy of the request is a retain and a release per reference it holds.
+        guard normalized != nil || incoming.path.hasPrefix(Self.sessionPrefix) else {
+            return handle(normalized: incoming, sessionName: nil)
+        }
         var request = incoming
-        request.path = Self.normalizedPath(incoming.path)
+        if let normalized { request.path = normalized }
         var sessionName: String?
         if request.path.hasPrefix(Self.sessionPrefix) {
             let rest = request.path.dropFirst(Self.sessionPrefix.count)
@@ -177,6 +183,12 @@ public final class UnderstudyApp: HTTPHandler {
             let remainder = rest.dropFirst(name.count)
             request.path = remainder.isEmpty ? "/" : String(remainder)
         }
+        return handle(normalized: request, sessionName: sessionName)
+    }
+
+    /// A request whose path is normalised and without its `/__session/NAME` prefix (named `sessionName`).
+    private func handle(normalized request: HTTPRequest, sessionName: String?) -> HTTPResponse {
+        var sessionName = sessionName
         let isAdmin = Self.isAdminPath(request.path)
         // `?token=` is for the dashboard page and EventSource, which cannot send headers (issue 15).
         if let adminAuthorization, isAdmin, request.headers["Authorization"] != adminAuthorization,
@@ -281,9 +293,11 @@ public final class UnderstudyApp: HTTPHandler {
             response.logMetadata["vendor"] = vendor.id
             return response
         }
-        var forVendor = vendorRequest(extracted.stripped ?? request, record, parameters, vendorPath, operation: operation)
         let authorization = request.headers["Authorization"] ?? ""
         var effect = extracted.effect.merged(over: session.faults.effect(vendor: vendor.id, method: request.method, path: vendorPath))
+        // The request as the vendor sees it: `nil` while that is `request` itself, so the common case
+        // makes its one copy (into the vendor request) and no other.
+        var rewritten = extracted.stripped
         // Magic credentials are the default seed's, in every session.
         let magic = baseRecords[index].magicCredential(authorization)
         if let magic {
@@ -291,8 +305,14 @@ public final class UnderstudyApp: HTTPHandler {
             // whatever `--any-key` says. The delayed one is answered as the vendor's admin key.
             effect = effect.merged(over: FaultEffect(status: magic.status, delayMilliseconds: magic.delayMilliseconds))
             if magic.status == nil, let admin = record.seed.credential(for: .admin) {
-                forVendor.http.headers.replaceOrAdd(name: "Authorization", value: admin.authorization)
+                if rewritten == nil { rewritten = request }
+                rewritten!.headers.replaceOrAdd(name: "Authorization", value: admin.authorization)
             }
+        }
+        let forVendor = if let rewritten {
+            vendorRequest(rewritten, record, parameters, vendorPath, operation: operation)
+        } else {
+            vendorRequest(request, record, parameters, vendorPath, operation: operation)
         }
         var response: HTTPResponse
         if let status = effect.status {
@@ -359,7 +379,10 @@ public final class UnderstudyApp: HTTPHandler {
 
     /// `path` with empty and `.` segments dropped and `..` resolved (RFC 3986 §5.2.4), so every
     /// spelling of a path reaches the same decision.
-    static func normalizedPath(_ path: String) -> String {
+    static func normalizedPath(_ path: String) -> String { normalizedPathIfChanged(path) ?? path }
+
+    /// ``normalizedPath(_:)`` when it differs from `path`; `nil` for a path that is already normal.
+    static func normalizedPathIfChanged(_ path: String) -> String? {
         let utf8 = path.utf8
         // Fast path: no `//`, no `/.` segment.
         var previous: UInt8 = 0
@@ -370,7 +393,7 @@ public final class UnderstudyApp: HTTPHandler {
                 previous = byte
             }
         }
-        if clean { return path }
+        if clean { return nil }
         var segments: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
             if segment == "." { continue }
@@ -389,7 +412,7 @@ public final class UnderstudyApp: HTTPHandler {
 
     /// Records an answered request in its session's journal (admin calls are left out, so reading
     /// the journal does not fill it).
-    func recordInJournal(_ exchange: HTTPExchange) {
+    func recordInJournal(_ exchange: consuming HTTPExchange) {
         if exchange.metadata["admin"] != nil { return }
         let target: RequestJournal
         if let name = exchange.metadata["session"] {
@@ -403,8 +426,9 @@ public final class UnderstudyApp: HTTPHandler {
         }
         // Rendered only for live listeners, so without a dashboard open the hot path is unchanged.
         let listening = events.hasListeners
-        if let entry = target.append(exchange, returningEntry: listening) {
-            events.publish(RequestJournal.render(entry), session: exchange.metadata["session"] ?? Session.defaultName)
+        let sessionName = listening ? exchange.metadata["session"] ?? Session.defaultName : ""
+        if let entry = target.append(consume exchange, returningEntry: listening) {
+            events.publish(RequestJournal.render(entry), session: sessionName)
         }
     }
 

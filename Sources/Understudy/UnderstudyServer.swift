@@ -32,8 +32,9 @@ public final class UnderstudyServer: Sendable {
                 host: configuration.host, port: configuration.port, limits: configuration.limits,
                 logger: configuration.logger,
                 onResponse: { exchange in
-                    app.recordInJournal(exchange)
+                    // The caller's callback borrows the exchange; the journal then keeps it without a copy.
                     userCallback?(exchange)
+                    app.recordInJournal(consume exchange)
                 },
                 acceptsHTTP2: configuration.acceptsHTTP2
             ),

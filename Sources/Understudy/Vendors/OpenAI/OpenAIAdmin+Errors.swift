@@ -218,8 +218,7 @@ extension OpenAIAdmin {
         return text
     }
 
-    func withCommonHeaders(_ response: HTTPResponse) -> HTTPResponse {
-        var response = response
+    func withCommonHeaders(_ response: consuming HTTPResponse) -> HTTPResponse {
         let count = requestCounter.next()
         response.headers.add(name: "openai-version", value: "2020-10-01")
         response.headers.add(name: "x-request-id", value: VendorNumbers.hex32(count, prefix: "req_"))

@@ -109,9 +109,7 @@ public struct PandaDoc: VendorAPI {
             guard let scheme = words.first, scheme.lowercased() == "api-key" else { throw .notProvided }
             if words.count == 1 { throw .noCredentials }
             if words.count > 2 { throw .containsSpaces }
-            var normalized = request
-            normalized.http.headers.replaceOrAdd(name: "Authorization", value: "API-Key \(words[1])")
-            return try authenticate(normalized)
+            return try authenticate(request.replacingAuthorization(with: "API-Key \(words[1])"))
         }
     }
 
