@@ -129,9 +129,24 @@ public final class HTTPServer: @unchecked Sendable {
 
     // MARK: - Event loop
 
+    /// How many batches one wake-up answers at most. After a batch the set is polled again at once
+    /// while events keep arriving: under load the next requests are in by the time a batch is
+    /// answered, and going back to Dispatch costs a round trip through its manager thread (its own
+    /// epoll_wait, then a futex wake of a worker: two context switches). Bounded, so the sweep
+    /// timer and delayed deliveries on the same queue wait a few batches at most.
+    static let batchesPerWake = 4
+
     func handleEvents() {
         guard let poller else { return }
-        poller.poll(into: &events)
+        for _ in 0..<Self.batchesPerWake {
+            poller.poll(into: &events)
+            guard !events.isEmpty else { return }
+            handleBatch()
+            guard self.poller != nil else { return }
+        }
+    }
+
+    private func handleBatch() {
         for event in events {
             if event.fd == listener {
                 acceptConnections()
