@@ -40,7 +40,8 @@ enum ShutdownSignals {
         // A parent may start the process with both signals blocked (Foundation's `Process` spawns from
         // a Dispatch thread, whose mask the child inherits). Dispatch's threads keep them blocked, so
         // the thread installing the handlers takes them: for the `serve` fast path that is the main
-        // thread, which then only waits (an async `main` never kept it: `dispatch_main` exits it).
+        // thread, which then only waits. (Without this, a server started by a test's `Process` ignored
+        // SIGTERM; the async-main binary before it did not, by a route not traced here.)
         var wanted = sigset_t()
         sigemptyset(&wanted)
         sigaddset(&wanted, SIGINT)
