@@ -16,21 +16,28 @@ enum AccessLogFormat: String, ExpressibleByArgument, CaseIterable {
 
 /// One line per request on stderr. Lines are buffered and written every 100 ms (or when 64 KiB
 /// pile up), so logging costs no syscall per request on the server's event loop.
+/// With `--log off` nothing is recorded, so there is no timer either (it woke a Dispatch thread ten
+/// times a second on an idle server).
 /// `@unchecked Sendable`: the buffer is behind a Mutex and the timer is only set in `init`.
 final class AccessLog: @unchecked Sendable {
     private let format: AccessLogFormat
     private let buffer = Mutex<[UInt8]>([])
-    private let timer: any DispatchSourceTimer
+    private let timer: (any DispatchSourceTimer)?
 
     init(format: AccessLogFormat) {
         self.format = format
-        timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "understudy.access-log"))
+        guard format != .off else {
+            timer = nil
+            return
+        }
+        let timer = DispatchSource.makeTimerSource(queue: DispatchQueue(label: "understudy.access-log"))
         timer.schedule(deadline: .now() + .milliseconds(100), repeating: .milliseconds(100), leeway: .milliseconds(20))
+        self.timer = timer
         timer.setEventHandler { [weak self] in self?.flush() }
         timer.resume()
     }
 
-    deinit { timer.cancel() }
+    deinit { timer?.cancel() }
 
     func record(_ exchange: HTTPExchange) {
         let line = format == .json ? Self.jsonLine(exchange) : Self.textLine(exchange)

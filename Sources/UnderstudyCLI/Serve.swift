@@ -1,7 +1,4 @@
 import ArgumentParser
-import Dispatch
-import HTTPCore
-import Logging
 import Understudy
 #if canImport(Glibc)
 import Glibc
@@ -20,17 +17,18 @@ extension UnderstudyCommand {
                 """
         )
 
+        // The defaults are ServeOptions' (one place), which the start-up fast path shares.
         @Option(help: "Address to bind (IPv4, IPv6 such as ::1, or a host name).")
-        var host = "127.0.0.1"
+        var host = ServeOptions().host
 
         @Option(help: "Port to bind; 0 picks a free port.")
-        var port = 8080
+        var port = ServeOptions().port
 
         @Option(name: .customLong("ready-file"), help: ArgumentHelp("Write the base URL to this file once listening.", valueName: "path"))
         var readyFile: String?
 
         @Option(help: "Access log format on stderr: text, json, or off.")
-        var log: AccessLogFormat = .text
+        var log = ServeOptions().log
 
         @Option(help: ArgumentHelp("Load <vendor>.json seed files from this directory instead of the embedded defaults.", valueName: "dir"))
         var seeds: String?
@@ -39,158 +37,68 @@ extension UnderstudyCommand {
         var faults: String?
 
         @Option(name: .customLong("rate-limits"), help: "Enforce rate limits per credential: off, or realistic (each vendor's documented rate).")
-        var rateLimits: RateLimitMode = .off
+        var rateLimits = ServeOptions().rateLimits
 
         @Option(name: .customLong("rate-limit"), help: ArgumentHelp("Set one vendor's rate, e.g. openai=60/min or openphone=10/s (repeatable).", valueName: "vendor=N/s"))
-        var rateLimit: [String] = []
+        var rateLimit = ServeOptions().rateLimit
 
         @Option(help: ArgumentHelp("Generate N users per vendor instead of the seeds: 1000, or openai=1000000,factory=50.", valueName: "N"))
         var users: String?
 
         @Option(help: "Seed for --users: the same N and seed give byte-identical responses on any machine.")
-        var seed: UInt64 = 1
+        var seed = ServeOptions().seed
 
         @Option(name: .customLong("journal-size"), help: "How many requests GET /__admin/requests keeps.")
-        var journalSize = 10_000
+        var journalSize = ServeOptions().journalSize
 
         @Option(name: .customLong("journal-bytes"), help: ArgumentHelp("Most bytes GET /__admin/requests keeps (e.g. 64MiB, 512KiB); each entry keeps the first 4 KiB of its body.", valueName: "bytes"))
-        var journalBytes = ByteCount(67_108_864)
+        var journalBytes = ServeOptions().journalBytes
 
         @Option(name: .customLong("max-connections"), help: ArgumentHelp("Most simultaneous connections; more get a 503. Lowered to fit the open-file limit, which is raised to its hard maximum at start.", valueName: "N"))
-        var maxConnections = 1024
+        var maxConnections = ServeOptions().maxConnections
 
         @Option(name: .customLong("admin-token"), help: ArgumentHelp("Require Authorization: Bearer <token> on /__admin/*.", valueName: "token"))
         var adminToken: String?
 
         @Option(name: .customLong("token-ttl"), help: ArgumentHelp("Lifetime of OAuth access tokens minted by vendors that issue them (1Password), after which they get the vendor's 401.", valueName: "seconds"))
-        var tokenTTL = 900
+        var tokenTTL = ServeOptions().tokenTTL
 
         @Option(name: .customLong("max-sessions"), help: "How many sessions (besides the default) may exist at once; more get understudy's 429.")
-        var maxSessions = 1000
+        var maxSessions = ServeOptions().maxSessions
 
         @Option(name: .customLong("session-idle"), help: ArgumentHelp("Drop sessions unused for this long (250ms, 30s, 10m, 1h).", valueName: "duration"))
-        var sessionIdle = "10m"
+        var sessionIdle = ServeOptions().sessionIdle
 
         @Flag(name: .customLong("any-key"), help: "Accept any non-empty credential in the vendor's scheme.")
-        var anyKey = false
+        var anyKey = ServeOptions().anyKey
 
         @Flag(name: .customLong("no-http2"), help: "Speak only HTTP/1.1: an HTTP/2 preface gets 505, an Upgrade: h2c request an HTTP/1.1 answer.")
-        var noHTTP2 = false
+        var noHTTP2 = ServeOptions().noHTTP2
+
+        /// The parsed command line as plain values.
+        var options: ServeOptions {
+            ServeOptions(
+                host: host, port: port, readyFile: readyFile, log: log, seeds: seeds, faults: faults,
+                rateLimits: rateLimits, rateLimit: rateLimit, users: users, seed: seed, journalSize: journalSize,
+                journalBytes: journalBytes, maxConnections: maxConnections, adminToken: adminToken, tokenTTL: tokenTTL,
+                maxSessions: maxSessions, sessionIdle: sessionIdle, anyKey: anyKey, noHTTP2: noHTTP2
+            )
+        }
 
         func validate() throws {
-            guard (0...65535).contains(port) else { throw ValidationError("--port must be between 0 and 65535, got \(port)") }
-            guard (1...86_400 * 365).contains(tokenTTL) else { throw ValidationError("--token-ttl must be between 1 and 31536000 seconds, got \(tokenTTL)") }
-            guard maxSessions >= 0 else { throw ValidationError("--max-sessions must be 0 or more, got \(maxSessions)") }
-            guard let idle = DurationText.milliseconds(sessionIdle), idle >= 1 else {
-                throw ValidationError("--session-idle must be a duration such as 30s, 10m or 1h, got '\(sessionIdle)'")
-            }
-            guard journalSize >= 1 else { throw ValidationError("--journal-size must be at least 1, got \(journalSize)") }
-            guard journalBytes.value >= 64 * 1024 else { throw ValidationError("--journal-bytes must be at least 64KiB, got \(journalBytes.value)") }
-            guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be between 1 and 1000000, got \(maxConnections)") }
-            _ = try parsedRateLimits()
-            _ = try parsedGeneration()
-            if let adminToken, adminToken.isEmpty || adminToken.contains(" ") {
-                throw ValidationError("--admin-token must be non-empty and contain no spaces")
-            }
+            do { try options.validate() } catch { throw ValidationError(error.message) }
         }
 
         func run() async throws {
-            signal(SIGPIPE, SIG_IGN)
-            let accessLog = AccessLog(format: log)
-            var configuration = UnderstudyServer.Configuration(
-                host: host, port: port, seedsDirectory: seeds, acceptsAnyKey: anyKey,
-                generation: try parsedGeneration(), rateLimits: try parsedRateLimits(), journalSize: journalSize,
-                journalBytes: journalBytes.value, adminToken: adminToken, tokenTTL: tokenTTL, maxSessions: maxSessions,
-                sessionIdleMilliseconds: DurationText.milliseconds(sessionIdle) ?? 600_000, logger: Logger(label: "understudy"),
-                acceptsHTTP2: !noHTTP2
-            )
-            let descriptors = DescriptorLimit.raiseToHardLimit()
-            configuration.limits.maxConnections = DescriptorLimit.connectionCap(requested: maxConnections, descriptorLimit: descriptors)
-
-            if let faults {
-                do {
-                    let text = try TextFile.read(faults, maxBytes: TextFile.maxFaultBytes)
-                    configuration.faultRules = try FaultRule.readFile(text, knownVendors: VendorRegistry.all.map(\.id))
-                } catch let error as TextFile.ReadError {
-                    fail("cannot read --faults \(faults): \(error.message)")
-                } catch let error as FaultRule.Invalid {
-                    fail("bad --faults file \(faults): \(error.message)")
-                }
-            }
-            if log != .off {
-                configuration.onResponse = { exchange in accessLog.record(exchange) }
-            }
-            let server: UnderstudyServer
-            do {
-                server = try UnderstudyServer.start(configuration)
-            } catch let error as SocketError where error.isAddressInUse {
-                fail("port \(port) on \(host) is already in use")
-            } catch let error as SocketError {
-                fail("cannot listen on \(host):\(port): \(error)")
-            } catch let error as SeedError {
-                fail("bad seed file: \(error)")
-            }
-            // The ready line's neighbour on stderr: the connection cap in effect.
-            let cap = configuration.limits.maxConnections
-            if cap < maxConnections {
-                FileHandleStderr.write("understudy: --max-connections lowered to \(cap): the open-file limit is \(descriptors)\n")
-            } else if log != .off {
-                FileHandleStderr.write("understudy: accepting up to \(cap) connections (open-file limit \(descriptors))\n")
-            }
-            // Graceful SIGINT/SIGTERM before anyone can know the server is ready: a supervisor that stops
-            // it the moment the ready file appears must get the graceful stop, not the default kill.
-            let signals = ShutdownSignals.install { Task { await server.stop() } }
-            if let readyFile {
-                do { try writeFile(readyFile, server.baseURL + "\n") } catch { fail("cannot write --ready-file \(readyFile): \(error)") }
-            }
-            print("understudy listening on \(server.baseURL)")
-            fflush(nil)
-
-            await server.waitUntilStopped()
-            signals.cancel()
-            accessLog.flush()
-        }
-
-        func parsedGeneration() throws -> UserGeneration? {
-            guard let users else { return nil }
-            let vendors = VendorRegistry.all.map(\.id)
-            guard let counts = UserGeneration.parseCounts(users, vendors: vendors),
-                  counts.values.allSatisfy({ $0 <= UserGeneration.maximumCount })
-            else {
-                throw ValidationError("--users expects a count (e.g. 1000) or vendor=count pairs (e.g. openai=1000000,factory=50) with vendors in \(vendors.joined(separator: ", ")) and counts up to \(UserGeneration.maximumCount); got '\(users)'")
-            }
-            return UserGeneration(counts: counts, seed: seed)
-        }
-
-        /// `--rate-limits realistic` plus every `--rate-limit vendor=N/window`, the latter winning.
-        func parsedRateLimits() throws -> [String: RateLimit] {
-            var limits = rateLimits == .realistic ? RateLimit.realistic : [:]
-            let vendors = VendorRegistry.all.map(\.id)
-            for entry in rateLimit {
-                let parts = entry.split(separator: "=", maxSplits: 1).map(String.init)
-                guard parts.count == 2, vendors.contains(parts[0]), let rate = RateLimit(parts[1]) else {
-                    throw ValidationError("--rate-limit expects vendor=N/s, N/min or N/h with a vendor in \(vendors.joined(separator: ", ")); got '\(entry)'")
-                }
-                limits[parts[0]] = rate
-            }
-            return limits
-        }
-
-        private func fail(_ message: String) -> Never {
-            FileHandleStderr.write("understudy: \(message)\n")
-            Foundation_exit(1)
-        }
-
-        private func writeFile(_ path: String, _ text: String) throws {
-            guard let handle = fopen(path, "w") else { throw POSIXFailure(code: errno) }
-            defer { fclose(handle) }
-            guard fputs(text, handle) >= 0 else { throw POSIXFailure(code: errno) }
+            let running = try options.start()
+            await running.server.waitUntilStopped()
+            running.finish()
         }
     }
 }
 
 /// A byte size on the command line: `67108864`, `64MiB`, `64M`, `512KiB`, `1GiB` (binary units).
-struct ByteCount: ExpressibleByArgument, CustomStringConvertible {
+struct ByteCount: ExpressibleByArgument, CustomStringConvertible, Equatable {
     var value: Int
 
     init(_ value: Int) { self.value = value }

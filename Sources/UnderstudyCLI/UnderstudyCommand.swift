@@ -1,8 +1,7 @@
 import ArgumentParser
 import Understudy
 
-/// `understudy`: the root command.
-@main
+/// `understudy`: the root command (run by `UnderstudyMain`).
 struct UnderstudyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "understudy",
