@@ -52,10 +52,7 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
 
     /// The first value for `name`, compared case-insensitively.
     public subscript(_ name: String) -> String? {
-        for index in fields.indices where fields[index].name.isEqualIgnoringASCIICase(name) {
-            return fields[index].value
-        }
-        return nil
+        firstIndex(named: name).map { fields[$0].value }
     }
 
     /// Every value for `name`, in order (no allocation when there is none: the common case).
@@ -73,8 +70,10 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Whether a field named `name` exists.
-    public func contains(_ name: String) -> Bool {
-        fields.indices.contains { fields[$0].name.isEqualIgnoringASCIICase(name) }
+    public func contains(_ name: String) -> Bool { firstIndex(named: name) != nil }
+
+    private func firstIndex(named name: String) -> Int? {
+        fields.indices.first { fields[$0].name.isEqualIgnoringASCIICase(name) }
     }
 
     /// Comma-separated tokens across every field of `name`, lowercased and trimmed (e.g. `Connection`).

@@ -62,5 +62,4 @@ public struct HTTPExchange: Sendable {
         self.durationNanoseconds = durationNanoseconds
         self.metadata = metadata
     }
-
 }
