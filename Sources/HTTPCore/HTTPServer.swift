@@ -25,7 +25,7 @@ public final class HTTPServer: @unchecked Sendable {
     var listener: Int32 = -1
     var source: (any DispatchSourceRead)?
     var timer: (any DispatchSourceTimer)?
-    var connections: [Int32: HTTPConnection] = [:]
+    var connections = ConnectionTable()
     var nextConnectionID: UInt64 = 0
     var encoder = HTTPEncoder()
     /// The loop's one hot output buffer: a connection with nothing pending borrows it to encode and
@@ -152,7 +152,9 @@ public final class HTTPServer: @unchecked Sendable {
                 acceptConnections()
                 continue
             }
-            if lingering[event.fd] != nil {
+            // Checked for emptiness first: hashing every event's descriptor cost more than the rare
+            // lingering client it looks for.
+            if !lingering.isEmpty, lingering[event.fd] != nil {
                 drainLingering(event.fd)
                 continue
             }
@@ -233,7 +235,8 @@ public final class HTTPServer: @unchecked Sendable {
     func close(_ connection: HTTPConnection) {
         guard isOpen(connection) else { return }
         connections[connection.fd] = nil
-        poller?.remove(connection.fd)
+        // No `poller.remove` first: closing the last descriptor of a socket takes it out of the epoll
+        // set (and kqueue) by itself, and the server never duplicates one. A syscall per connection.
         Socket.close(connection.fd)
         // A descriptor came free: accepting can resume if it was paused for lack of them.
         resumeAccepting()
