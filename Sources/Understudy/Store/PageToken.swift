@@ -20,18 +20,44 @@ public enum PageToken {
 
     /// The sequence inside a token, or `nil` if it was not issued for `scope` or was altered.
     public static func decode(_ bytes: [UInt8], scope: String) -> UInt64? {
+        bytes.withUnsafeBufferPointer { decode(bytes: $0, scope: scope) }
+    }
+
+    /// The sequence inside a token as vendors hand it out: the unpadded Base64 text (`urlSafe`
+    /// alphabet or the standard one) of ``encode(sequence:scope:)``. `nil` unless `text` is exactly
+    /// such a token for `scope`: re-encoding its bytes must give `text` back, so padding, the other
+    /// alphabet and nonzero unused trailing bits are refused, as an edited token is.
+    /// Decoded on the stack, without the three arrays and the re-encoded string of the general
+    /// route: a deep OpenPhone or 1Password page reads a token on every request (issue 14).
+    public static func decode(base64 text: String, urlSafe: Bool, scope: String) -> UInt64? {
+        var text = text
+        return text.withUTF8 { characters in
+            withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxTokenBytes) { buffer in
+                // Longer text cannot fit, and could not be a token: its varint would pass 64 bits.
+                guard let count = Base64.decodeCanonical(characters, urlSafe: urlSafe, into: buffer) else { return nil }
+                return decode(bytes: UnsafeBufferPointer(rebasing: buffer[..<count]), scope: scope)
+            }
+        }
+    }
+
+    /// The tag, a varint of at most ten bytes (64 bits), and the MAC: the longest token `decode` accepts.
+    static let maxTokenBytes = 1 + 10 + 8
+
+    private static func decode(bytes: UnsafeBufferPointer<UInt8>, scope: String) -> UInt64? {
         guard bytes.count > 9, bytes[0] == 0x08 else { return nil }
-        let body = bytes[..<(bytes.count - 8)]
+        let bodyCount = bytes.count - 8
         var mac: UInt64 = 0
-        for (offset, byte) in bytes[(bytes.count - 8)...].enumerated() { mac |= UInt64(byte) << (8 * UInt64(offset)) }
-        var message: [UInt8] = []  // one allocation (a seek runs this on every deep page)
-        message.reserveCapacity(body.count + scope.utf8.count)
-        message.append(contentsOf: body)
-        message.append(contentsOf: scope.utf8)
-        guard SipHash.hash(message) == mac else { return nil }
+        for offset in 0..<8 { mac |= UInt64(bytes[bodyCount + offset]) << (8 * UInt64(offset)) }
+        let scopeCount = scope.utf8.count
+        let signed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bodyCount + scopeCount) { message in
+            _ = message.initialize(from: UnsafeBufferPointer(rebasing: bytes[..<bodyCount]))
+            _ = UnsafeMutableBufferPointer(rebasing: message[bodyCount...]).initialize(from: scope.utf8)
+            return SipHash.hash(UnsafeBufferPointer(message)) == mac
+        }
+        guard signed else { return nil }
         var sequence: UInt64 = 0
         var shift: UInt64 = 0
-        for byte in body.dropFirst() {
+        for byte in bytes[1..<bodyCount] {
             guard shift < 64 else { return nil }
             sequence |= UInt64(byte & 0x7F) << shift
             shift += 7
@@ -54,7 +80,9 @@ public enum PageToken {
 enum SipHash {
     static let key: (UInt64, UInt64) = (0x756E_6465_7273_7475, 0x6479_2D74_6F6B_656E)
 
-    static func hash(_ data: [UInt8]) -> UInt64 {
+    static func hash(_ data: [UInt8]) -> UInt64 { data.withUnsafeBufferPointer(hash) }
+
+    static func hash(_ data: UnsafeBufferPointer<UInt8>) -> UInt64 {
         var v0: UInt64 = 0x736F_6D65_7073_6575 ^ key.0
         var v1: UInt64 = 0x646F_7261_6E64_6F6D ^ key.1
         var v2: UInt64 = 0x6C79_6765_6E65_7261 ^ key.0
@@ -122,6 +150,39 @@ public enum Base64 {
         // On contiguous bytes: OpenPhone and 1Password decode a page token on every deep page.
         if let decoded = text.utf8.withContiguousStorageIfAvailable(decode(bytes:)) { return decoded }
         return Array(text.utf8).withUnsafeBufferPointer(decode(bytes:))
+    }
+
+    /// Decodes `text` into `output` only if it is exactly what `encode(_:urlSafe:padded: false)` gives
+    /// for the bytes it holds: characters of that one alphabet, no padding, no length that leaves a
+    /// lone character, and zero bits in the last character's unused tail. The byte count, or `nil`
+    /// (also when `output` is too small). Equivalent to decoding, re-encoding and comparing, in one pass.
+    static func decodeCanonical(_ text: UnsafeBufferPointer<UInt8>, urlSafe: Bool, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
+        let (plus, slash) = urlSafe ? (UInt8(ascii: "-"), UInt8(ascii: "_")) : (UInt8(ascii: "+"), UInt8(ascii: "/"))
+        guard text.count % 4 != 1, text.count / 4 * 3 + max(text.count % 4 - 1, 0) <= output.count else { return nil }
+        var accumulator: UInt32 = 0
+        var bits = 0
+        var written = 0
+        for byte in text {
+            let value: UInt8
+            switch byte {
+            case 65...90: value = byte - 65
+            case 97...122: value = byte - 71
+            case 48...57: value = byte + 4
+            case plus: value = 62
+            case slash: value = 63
+            default: return nil
+            }
+            accumulator = accumulator << 6 | UInt32(value)
+            bits += 6
+            if bits >= 8 {
+                bits -= 8
+                output[written] = UInt8(accumulator >> UInt32(bits) & 0xFF)
+                written += 1
+            }
+        }
+        // The bits left over must be zero, or two texts would decode to the same bytes.
+        guard accumulator & (1 << UInt32(bits) - 1) == 0 else { return nil }
+        return written
     }
 
     private static func decode(bytes: UnsafeBufferPointer<UInt8>) -> [UInt8]? {

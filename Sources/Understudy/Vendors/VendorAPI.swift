@@ -176,18 +176,16 @@ public final class VendorRequest: Sendable {
         var credential = Substring(header)
         var canonical = header
         if !(schemes.count == 1 && schemes[0].isEmpty) {
-            guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")) else { return .wrongScheme(header) }
-            let scheme = header[..<space]
+            guard let value = AuthorizationValue(header) else { return .wrongScheme(header) }
             // Scheme words are ASCII, so bytes compare exactly as `==` would, without its Unicode machinery.
-            guard let match = schemes.first(where: { $0[...].hasSameBytes(as: scheme) })
-                ?? (schemeIsCaseSensitive ? nil : schemes.first { $0.isEqualIgnoringASCIICaseBytes(scheme) })
+            guard let match = schemes.first(where: value.schemeIs)
+                ?? (schemeIsCaseSensitive ? nil : schemes.first(where: value.schemeIsIgnoringASCIICase))
                 // Non-ASCII (a Kelvin sign folds to `k`): the full Unicode comparison, as before.
-                ?? (schemeIsCaseSensitive || scheme.utf8.allSatisfy({ $0 < 0x80 }) ? nil : schemes.first { $0.lowercased() == scheme.lowercased() })
+                ?? (schemeIsCaseSensitive || value.schemeIsASCII ? nil : schemes.first { $0.lowercased() == value.scheme.lowercased() })
             else { return .wrongScheme(header) }
-            credential = header[header.utf8.index(after: space)...]
-            guard !credential.isEmpty, !credential.containsByte(UInt8(ascii: " ")) else { return .wrongScheme(header) }
+            credential = value.credential
             // Seeds spell the scheme canonically; only a differently cased scheme needs rebuilding.
-            if !match[...].hasSameBytes(as: scheme) { canonical = "\(match) \(credential)" }
+            if !value.schemeIs(match) { canonical = "\(match) \(credential)" }
         }
         if let role = seed.role(forAuthorization: canonical) { return role == .admin ? .admin : .member }
         return acceptsAnyKey ? .admin : .unknownKey(String(credential))
@@ -277,15 +275,5 @@ extension HTTPResponse {
     /// A JSON response from pre-built bytes.
     static func json(_ status: HTTPStatus, _ body: [UInt8], contentType: String = "application/json", headers: HTTPHeaders = [:]) -> HTTPResponse {
         HTTPResponse(status: status, contentType: contentType, headers: headers, body: body)
-    }
-}
-
-extension String {
-    /// ASCII case-insensitive equality on bytes (auth scheme words), as `lowercased() ==` on ASCII but
-    /// without building two lowercased strings.
-    func isEqualIgnoringASCIICaseBytes(_ other: Substring) -> Bool {
-        utf8.count == other.utf8.count && zip(utf8, other.utf8).allSatisfy { a, b in
-            a == b || (a | 0x20 == b | 0x20 && (a | 0x20) >= UInt8(ascii: "a") && (a | 0x20) <= UInt8(ascii: "z"))
-        }
     }
 }

@@ -59,4 +59,68 @@ struct RouterTests {
     func normalizedPath_dropsEmptyAndDotSegments(path: String, expected: String) {
         #expect(UnderstudyApp.normalizedPath(path) == expected)
     }
+
+    @Test func pathsLongerThanEveryPattern_andEmptySegments() {
+        #expect(target("GET", "/org//users/")?.0 == "list")  // empty segments are not segments
+        guard case .notFound = router().match(method: "GET", path: "/v1/accounts/A/users/U/extra/more") else {
+            Issue.record("expected 404")
+            return
+        }
+        guard case .notFound = router().match(method: "GET", path: "") else {
+            Issue.record("expected 404")
+            return
+        }
+    }
+
+    /// Against a plain reference matcher (split, compare strings, most specific first): every path
+    /// built from the patterns' own pieces, edited ones, and every method get the same answer.
+    @Test func matchesWhatAStringReferenceMatcherFinds() {
+        let routes: [(String, String)] = [
+            ("GET", "/v1/accounts/{account}/users/{user}"), ("POST", "/v1/accounts/{account}/users/{user}:suspend"),
+            ("DELETE", "/v1/accounts/{account}/users/{user}"), ("GET", "/members/{id}"), ("GET", "/members/current"),
+            ("GET", "/org/users"), ("DELETE", "/org/users"), ("PATCH", "/org/users/{id}"), ("GET", "/{a}/{b}:x"),
+        ]
+        var router = Router<Int>()
+        for (index, route) in routes.enumerated() { router.add(route.0, route.1, index) }
+        func reference(_ method: String, _ path: String) -> (Int, [String: String])? {
+            let parts = path.split(separator: "/").map(String.init)
+            let ordered = routes.enumerated().sorted { PathPattern($0.element.1).specificity > PathPattern($1.element.1).specificity }
+            for (index, route) in ordered where route.0 == method || (method == "HEAD" && route.0 == "GET") {
+                let pattern = route.1.split(separator: "/").map(String.init)
+                guard pattern.count == parts.count else { continue }
+                var values: [String: String] = [:]
+                var fits = true
+                for (piece, part) in zip(pattern, parts) {
+                    if piece.hasPrefix("{"), let close = piece.firstIndex(of: "}") {
+                        let suffix = String(piece[piece.index(after: close)...])
+                        guard part.count > suffix.count, part.hasSuffix(suffix) else { fits = false; break }
+                        values[String(piece[piece.index(after: piece.startIndex)..<close])] = String(part.dropLast(suffix.count))
+                    } else if piece != part { fits = false; break }
+                }
+                if fits { return (index, values) }
+            }
+            return nil
+        }
+        let pieces = ["v1", "accounts", "A1", "users", "U2", "U2:suspend", ":suspend", "members", "current", "org", "x:x", ":x", "é"]
+        var paths: [String] = ["/"]
+        for first in pieces {
+            paths.append("/\(first)")
+            for second in pieces {
+                paths.append("/\(first)/\(second)")
+                for third in ["users", "U2:suspend", "current"] { paths.append("/v1/\(first)/\(second)/\(third)") }
+            }
+        }
+        paths += ["/v1/accounts/A1/users/U2", "/v1/accounts/A1/users/U2:suspend", "/v1/accounts/A1/users/:suspend"]
+        for path in paths {
+            for method in ["GET", "HEAD", "POST", "DELETE", "PATCH"] {
+                let found: (Int, [String: String])? = if case .found(let target, let parameters) = router.match(method: method, path: path) {
+                    (target, parameters)
+                } else {
+                    nil
+                }
+                let expected = reference(method, path)
+                #expect(found?.0 == expected?.0 && found?.1 == expected?.1, "\(method) \(path)")
+            }
+        }
+    }
 }

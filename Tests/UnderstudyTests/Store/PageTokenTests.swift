@@ -42,4 +42,58 @@ struct PageTokenTests {
         #expect(Base64.encode(Array("fooba".utf8), padded: true) == "Zm9vYmE=")
         #expect(Base64.encode(Array("foob".utf8), padded: true) == "Zm9vYg==")
     }
+
+    /// The stack decoder is the old route (decode, re-encode, compare, then check) in one pass: same
+    /// answer for real tokens and for every one-character edit, cut, extension and padding of them.
+    @Test func stackDecode_answersExactlyAsDecodeReencodeAndCompare() {
+        func oldRoute(_ text: String, urlSafe: Bool, scope: String) -> UInt64? {
+            guard let bytes = Base64.decode(text), Base64.encode(bytes, urlSafe: urlSafe) == text else { return nil }
+            return PageToken.decode(bytes, scope: scope)
+        }
+        let replacements = Array("AQgz09+/-_=!. ".utf8)
+        var compared = 0
+        for sequence: UInt64 in [0, 1, 127, 128, 100_000, 1 << 35, UInt64.max] {
+            for urlSafe in [false, true] {
+                let scope = urlSafe ? "openphone|v1" : "1password|UNDERSTUDYTESTACCOUNT00001|"
+                let token = Base64.encode(PageToken.encode(sequence: sequence, scope: scope), urlSafe: urlSafe)
+                #expect(PageToken.decode(base64: token, urlSafe: urlSafe, scope: scope) == sequence)
+                var variants = [token, token + "=", token + "==", token + "A", token + "AA", String(token.dropLast()), "", "CA"]
+                let bytes = Array(token.utf8)
+                for index in bytes.indices {
+                    for replacement in replacements where replacement != bytes[index] {
+                        var edited = bytes
+                        edited[index] = replacement
+                        variants.append(String(decoding: edited, as: UTF8.self))
+                    }
+                }
+                for variant in variants {
+                    for scopeVariant in [scope, scope + "x"] {
+                        #expect(PageToken.decode(base64: variant, urlSafe: urlSafe, scope: scopeVariant)
+                                == oldRoute(variant, urlSafe: urlSafe, scope: scopeVariant), "\(variant) \(urlSafe)")
+                        compared += 1
+                    }
+                }
+            }
+        }
+        #expect(compared > 2000)
+    }
+
+    @Test func canonicalBase64_refusesTrailingBitsPaddingAndTheOtherAlphabet() {
+        func decoded(_ text: String, urlSafe: Bool) -> [UInt8]? {
+            var text = text
+            return text.withUTF8 { characters in
+                var output = [UInt8](repeating: 0, count: 8)
+                let count = output.withUnsafeMutableBufferPointer { Base64.decodeCanonical(characters, urlSafe: urlSafe, into: $0) }
+                return count.map { Array(output[..<$0]) }
+            }
+        }
+        #expect(decoded("QQ", urlSafe: false) == [0x41])
+        #expect(decoded("QR", urlSafe: false) == nil)       // unused bits set: re-encodes as "QQ"
+        #expect(decoded("QQ==", urlSafe: false) == nil)     // padding is not what the vendors hand out
+        #expect(decoded("-_", urlSafe: false) == nil)
+        #expect(decoded("-w", urlSafe: true) == [0xFB])
+        #expect(decoded("+w", urlSafe: true) == nil)
+        #expect(decoded("QUJDREVGR0hJ", urlSafe: false) == nil)  // 9 bytes do not fit in 8
+        #expect(decoded("", urlSafe: true) == [])
+    }
 }

@@ -33,11 +33,8 @@ extension OnePassword {
         let header = VendorRequest.trimmingSpaces(raw)
         // ASCII folding decides as `lowercased()` did (no non-ASCII letter lowercases into "bearer"),
         // without building a lowercased copy on every request.
-        guard let space = header.utf8.firstIndex(of: UInt8(ascii: " ")),
-              "bearer".isEqualIgnoringASCIICaseBytes(header[..<space]) else { return nil }
-        let credential = header[header.utf8.index(after: space)...]
-        guard !credential.isEmpty, !credential.containsByte(UInt8(ascii: " ")) else { return nil }
-        return String(credential)
+        guard let value = AuthorizationValue(header), value.schemeIsIgnoringASCIICase("bearer") else { return nil }
+        return String(value.credential)
     }
 
     // MARK: - Get, suspend, reactivate
@@ -126,8 +123,7 @@ extension OnePassword {
         var start = 0
         if let token = query.pageToken {
             // Canonical standard base64 without padding only: re-encoding must give the same text back.
-            guard let bytes = Base64.decode(token), Base64.encode(bytes) == token,
-                  let sequence = PageToken.decode(bytes, scope: scope) else { throw .invalidPageToken }
+            guard let sequence = PageToken.decode(base64: token, urlSafe: false, scope: scope) else { throw .invalidPageToken }
             start = users.firstIndex(after: sequence)
         }
         let (indices, hasMore) = switch query.filter {

@@ -61,9 +61,7 @@ extension OpenPhone {
     /// The sequence of the last user the previous page returned. Re-encoding must give the input back,
     /// so padding, the `+/` alphabet and flipped unused trailing bits are rejected too.
     static func decodePageToken(_ token: String) throws(Failure) -> UInt64 {
-        guard let bytes = Base64.decode(token), Base64.encode(bytes, urlSafe: true) == token,
-              let sequence = PageToken.decode(bytes, scope: tokenScope)
-        else { throw .invalidPageToken }
+        guard let sequence = PageToken.decode(base64: token, urlSafe: true, scope: tokenScope) else { throw .invalidPageToken }
         return sequence
     }
 }
