@@ -6,25 +6,38 @@ struct VendorInteger {
     let isNegative: Bool
     /// Digits without leading zeros (`"0"` for zero).
     let digits: Substring
+    /// The digits' value, parsed once, when there are at most 18 of them (always fits an `Int`);
+    /// longer ones are beyond every bound a vendor checks. Every `limit=10` asked for it three times.
+    private let magnitude: Int?
+
+    init(isNegative: Bool, digits: Substring) {
+        self.isNegative = isNegative
+        self.digits = digits
+        // Byte count: the digits are ASCII, and `Substring.count` would walk grapheme clusters.
+        magnitude = digits.utf8.count <= 18 ? Int(digits) : nil
+    }
 
     /// The value as sent, canonicalised (`007` → `7`, `-0` → `0`).
     var canonical: String { isNegative && digits != "0" ? "-\(digits)" : String(digits) }
 
-    var int: Int? { isNegative ? Int(canonical) : Int(digits) }
+    var int: Int? {
+        if let magnitude { return isNegative ? -magnitude : magnitude }
+        return isNegative ? Int(canonical) : Int(digits)
+    }
 
     func isAbove(_ bound: Int) -> Bool {
         if isNegative { return false }
-        guard digits.count <= 18, let value = Int(digits) else { return true }
-        return value > bound
+        guard let magnitude else { return true }
+        return magnitude > bound
     }
 
     func isBelow(_ bound: Int) -> Bool {
         if isNegative, digits != "0" {
-            guard digits.count <= 18, let value = Int(digits) else { return true }
-            return -value < bound
+            guard let magnitude else { return true }
+            return -magnitude < bound
         }
-        guard digits.count <= 18, let value = Int(digits) else { return false }
-        return value < bound
+        guard let magnitude else { return false }
+        return magnitude < bound
     }
 }
 
@@ -47,18 +60,20 @@ enum VendorNumbers {
     /// `prefix` and 32 lowercase hex digits derived from `counter` (deterministic, random-looking
     /// request ids), built in one allocation.
     static func hex32(_ counter: UInt64, prefix: StaticString = "") -> String {
-        let digits: StaticString = "0123456789abcdef"
         let words = (splitMix64(counter), splitMix64(counter ^ 0x9E37_79B9_7F4A_7C15))
         return String(unsafeUninitializedCapacity: prefix.utf8CodeUnitCount + 32) { buffer in
             var position = 0
             prefix.withUTF8Buffer { for byte in $0 { buffer[position] = byte; position += 1 } }
-            digits.withUTF8Buffer { table in
-                for nibble in 0..<32 {
-                    let word = nibble < 16 ? words.0 : words.1
-                    buffer[position] = table[Int(word >> (60 - 4 * UInt64(nibble % 16)) & 0xF)]
+            func append(_ word: UInt64) {
+                for shift in stride(from: 60, through: 0, by: -4) {
+                    // Arithmetic instead of a table lookup through a closure: `0`–`9` from 48, `a`–`f` from 97.
+                    let nibble = UInt8(truncatingIfNeeded: word >> UInt64(shift)) & 0xF
+                    buffer[position] = nibble + (nibble < 10 ? 48 : 87)
                     position += 1
                 }
             }
+            append(words.0)
+            append(words.1)
             return position
         }
     }
