@@ -141,8 +141,8 @@ public final class RequestJournal: Sendable {
         }
     }
 
-    /// How many requests are kept now.
-    public var count: Int { state.withLock { $0.entries.count } }
+    /// How many requests are kept now (not the dropped slots still awaiting compaction).
+    public var count: Int { state.withLock { $0.count } }
 
     public func clear() {
         state.withLock { $0 = State(nextID: $0.nextID) }
