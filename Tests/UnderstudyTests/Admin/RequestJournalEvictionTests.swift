@@ -64,4 +64,21 @@ import Testing
         #expect(journal.entries().first?.exchange.responseBody.count == 7)
         #expect(journal.storedBytes == RequestJournal.entryOverhead + 7)
     }
+
+    /// Both bounds at once over many wraps of the storage, against a plain array doing the same
+    /// bookkeeping: the same entries, in the same order, charged the same bytes.
+    @Test func bothBounds_overManyWraps_matchAPlainModel() {
+        let capacity = 7, byteLimit = 6 * (RequestJournal.entryOverhead + 60)
+        let journal = RequestJournal(capacity: capacity, byteLimit: byteLimit)
+        var model: [(id: UInt64, cost: Int)] = []
+        for id in UInt64(1)...300 {
+            let size = Int(id * 37 % 120)  // sizes vary, so sometimes one entry evicts several
+            journal.append(exchange(responseBytes: size))
+            model.append((id, RequestJournal.entryOverhead + size))
+            while model.count > capacity || (model.map(\.cost).reduce(0, +) > byteLimit && model.count > 1) { model.removeFirst() }
+            #expect(ids(journal) == model.map(\.id))
+            #expect(journal.storedBytes == model.map(\.cost).reduce(0, +))
+            #expect(journal.count == model.count)
+        }
+    }
 }
