@@ -1,10 +1,5 @@
 public import HTTPCore
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The last requests the server answered, for `GET /__admin/requests`, bounded twice: by count
 /// (`serve --journal-size`, 10 000) and by bytes (`serve --journal-bytes`, 64 MiB), oldest
@@ -35,32 +30,6 @@ public final class RequestJournal: Sendable {
 
         mutating func dropOldest() {
             bytes -= entries.removeFirst().cost
-        }
-    }
-
-    /// A client that polls a page gets the same body and sends the same target and headers each time.
-    /// Sharing them with the previous entry frees the new copies at once, so the next request
-    /// writes its body into the warm memory they leave, instead of into fresh memory that the
-    /// journal would keep: the journal holds up to 64 MiB, far beyond the caches, and writing a
-    /// new 8 KiB page into cold memory cost ~15 % of an OpenAI page (Benchmarks/run; the same
-    /// page with `--journal-bytes 1048576` took 10.9 CPU µs instead of 12.8). What the journal
-    /// shows is unchanged: only byte-identical values are shared.
-    ///
-    /// The previous exchange is read in its slot (`inout`, never written): a copy of it, or of its
-    /// request kept aside, cost a retain and a release per reference it holds.
-    static func shareRepeats(_ exchange: inout HTTPExchange, withPrevious previous: inout HTTPExchange) {
-        if sameBytes(exchange.responseBody, previous.responseBody) { exchange.responseBody = previous.responseBody }
-        guard exchange.request != nil, previous.request != nil else { return }
-        if exchange.request!.target == previous.request!.target { exchange.request!.target = previous.request!.target }
-        if exchange.request!.path == previous.request!.path { exchange.request!.path = previous.request!.path }
-        if exchange.request!.query == previous.request!.query { exchange.request!.query = previous.request!.query }
-        if exchange.request!.headers == previous.request!.headers { exchange.request!.headers = previous.request!.headers }
-    }
-
-    private static func sameBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-        guard lhs.count == rhs.count, !lhs.isEmpty else { return false }
-        return lhs.withUnsafeBytes { left in
-            rhs.withUnsafeBytes { right in memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
         }
     }
 
