@@ -29,7 +29,7 @@ public final class RequestJournal: Sendable {
         }
 
         mutating func dropOldest() {
-            bytes -= entries.removeFirst().cost
+            bytes -= entries.removeFirst { $0.cost }
         }
     }
 

@@ -15,7 +15,7 @@ import Testing
         var expected: [Int] = []
         for value in 0..<53 {
             if ring.isFull {
-                #expect(ring.removeFirst() == expected.removeFirst())
+                #expect(ring.removeFirst { $0 } == expected.removeFirst())
             }
             ring.append(value)
             expected.append(value)
@@ -39,7 +39,7 @@ import Testing
                 next += 1
             }
             for _ in 0..<(round % 3) where !ring.isEmpty {
-                #expect(ring.removeFirst() == expected.removeFirst())
+                #expect(ring.removeFirst { $0 } == expected.removeFirst())
             }
             #expect(ring.elements == expected)
         }
@@ -55,7 +55,7 @@ import Testing
     @Test func emptiedBuffer_startsAgainAnywhere() {
         var ring = RingBuffer<Int>(capacity: 3)
         for value in 0..<3 { ring.append(value) }
-        for value in 0..<3 { #expect(ring.removeFirst() == value) }
+        for value in 0..<3 { #expect(ring.removeFirst { $0 } == value) }
         #expect(ring.isEmpty)
         #expect(ring.newest == nil)
         #expect(ring.elements.isEmpty)
@@ -68,7 +68,7 @@ import Testing
         var ring = RingBuffer<Int>(capacity: 1)
         ring.append(1)
         #expect(ring.isFull)
-        #expect(ring.removeFirst() == 1)
+        #expect(ring.removeFirst { $0 } == 1)
         ring.append(2)
         #expect(ring.elements == [2])
     }
@@ -77,7 +77,7 @@ import Testing
         var ring = RingBuffer<Int>(capacity: 4)
         #expect(ring.withNewest { $0 += 1 } == nil)
         for value in [10, 20, 30, 40] { ring.append(value) }
-        _ = ring.removeFirst()
+        ring.removeFirst { _ in }
         ring.append(50)  // the newest now sits in slot 0, after a wrap
         let seen = ring.withNewest { newest -> Int in
             newest += 1
@@ -97,7 +97,7 @@ import Testing
         }
         ring.append(Tracked(2))
         #expect(first != nil)
-        #expect(ring.removeFirst().value == 1)
+        #expect(ring.removeFirst { $0.value } == 1)
         #expect(first == nil)
         ring.append(Tracked(3))
         #expect(ring.elements.map(\.value) == [2, 3])
