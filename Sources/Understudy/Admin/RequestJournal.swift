@@ -89,8 +89,8 @@ public final class RequestJournal: Sendable {
             state.entries.withNewest { previous in Self.shareRepeats(&pending!.exchange, withPrevious: &previous.exchange) }
             // The oldest goes first when the buffer is full (the count bound), then as many as the bytes need.
             if state.entries.isFull { state.dropOldest() }
-            // Taken out of the closure's capture (a move): appending `pending!` itself would copy it.
-            state.entries.append(pending.take()!)
+            // Moved out of the closure's capture: appending `pending!` itself would copy it.
+            state.entries.append(taking: &pending)
             state.bytes += cost
             while state.bytes > byteLimit && state.entries.count > 1 { state.dropOldest() }
             return returningEntry ? state.entries.newest : nil

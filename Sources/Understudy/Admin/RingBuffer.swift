@@ -21,15 +21,23 @@ struct RingBuffer<Element> {
 
     /// Adds `element` as the newest. A full buffer refuses it: the caller chooses what to drop.
     mutating func append(_ element: consuming Element) {
+        var moved: Element? = consume element
+        append(taking: &moved)
+    }
+
+    /// Moves the element out of `element` (leaving `nil`) into the buffer as the newest: swapped
+    /// with the empty slot, it is copied once, where assigning it to the slot copied it three or four
+    /// times (~300 bytes each for a journal entry). A full buffer refuses it.
+    mutating func append(taking element: inout Element?) {
         precondition(!isFull, "append to a full ring buffer")
+        precondition(element != nil, "append of nothing")
         if count == slots.count, head != 0 { makeRoomAfterNewest() }
-        if count < slots.count {
-            slots[slot(count)] = consume element
-        } else {
+        if count == slots.count {
             // Not wrapped and every slot taken: the array grows itself (moving its elements once
             // per doubling), without a run of empty slots to write first.
-            slots.append(consume element)
+            slots.append(nil)
         }
+        swap(&slots[slot(count)], &element)
         count += 1
     }
 

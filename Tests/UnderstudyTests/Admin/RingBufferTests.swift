@@ -102,4 +102,18 @@ import Testing
         ring.append(Tracked(3))
         #expect(ring.elements.map(\.value) == [2, 3])
     }
+
+    @Test func appendTaking_movesTheElementIn_andLeavesNil() {
+        var ring = RingBuffer<Int>(capacity: 3)
+        var pending: Int? = 1
+        ring.append(taking: &pending)
+        #expect(pending == nil)
+        for value in 2...5 {
+            if ring.isFull { ring.removeFirst { _ in } }
+            pending = value
+            ring.append(taking: &pending)
+            #expect(pending == nil)
+        }
+        #expect(ring.elements == [3, 4, 5])
+    }
 }
