@@ -13,8 +13,8 @@ public struct HTTPLogMetadata: Sendable, Equatable, ExpressibleByDictionaryLiter
 
     public subscript(key: String) -> String? {
         get {
-            if let first, first.key == key { return first.value }
-            if let second, second.key == key { return second.value }
+            if Self.matches(first, key) { return first!.value }
+            if Self.matches(second, key) { return second!.value }
             return others[key]
         }
         set {
@@ -22,6 +22,15 @@ public struct HTTPLogMetadata: Sendable, Equatable, ExpressibleByDictionaryLiter
             if second?.key == key { second = newValue.map { (key, $0) }; return }
             guard let newValue else { others[key] = nil; return }
             if first == nil { first = (key, newValue) } else if second == nil { second = (key, newValue) } else { others[key] = newValue }
+        }
+    }
+
+    /// Whether `pair` holds `key`, read in place: `if let pair` copied the pair out, a retain and
+    /// a release of its key and value for every field a lookup passes over.
+    private static func matches(_ pair: borrowing (key: String, value: String)?, _ key: String) -> Bool {
+        switch pair {
+        case .some(let stored): stored.key == key
+        case .none: false
         }
     }
 

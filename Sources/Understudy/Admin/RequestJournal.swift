@@ -1,10 +1,5 @@
 public import HTTPCore
 import Synchronization
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// The last requests the server answered, for `GET /__admin/requests`, bounded twice: by count
 /// (`serve --journal-size`, 10 000) and by bytes (`serve --journal-bytes`, 64 MiB), oldest
@@ -24,58 +19,17 @@ public final class RequestJournal: Sendable {
     }
 
     private struct State: Sendable {
-        /// Oldest first from `head`; slots before `head` are dropped entries awaiting compaction.
-        var entries: [Entry?] = []
-        var head = 0
+        var entries: RingBuffer<Entry>
         var bytes = 0
         var nextID: UInt64 = 1
-        /// The newest entry's response body and request, whose parts the next entry shares when its
-        /// own are the same bytes (see ``shareRepeats(_:)``).
-        var lastResponseBody: [UInt8] = []
-        var lastRequest: HTTPRequest?
 
-        var count: Int { entries.count - head }
-
-        /// A client that polls a page gets the same body and sends the same target and headers each time.
-        /// Sharing them with the previous entry frees the new copies at once, so the next request
-        /// writes its body into the warm memory they leave, instead of into fresh memory that the
-        /// journal would keep: the journal holds up to 64 MiB, far beyond the caches, and writing a
-        /// new 8 KiB page into cold memory cost ~15 % of an OpenAI page (Benchmarks/run; the same
-        /// page with `--journal-bytes 1048576` took 10.9 CPU µs instead of 12.8). What the journal
-        /// shows is unchanged: only byte-identical values are shared.
-        mutating func shareRepeats(_ exchange: inout HTTPExchange) {
-            if Self.sameBytes(exchange.responseBody, lastResponseBody) {
-                exchange.responseBody = lastResponseBody
-            } else {
-                lastResponseBody = exchange.responseBody
-            }
-            guard exchange.request != nil else { return }
-            if let last = lastRequest {
-                if exchange.request!.target == last.target { exchange.request!.target = last.target }
-                if exchange.request!.path == last.path { exchange.request!.path = last.path }
-                if exchange.request!.query == last.query { exchange.request!.query = last.query }
-                if exchange.request!.headers == last.headers { exchange.request!.headers = last.headers }
-            }
-            lastRequest = exchange.request
-        }
-
-        private static func sameBytes(_ lhs: [UInt8], _ rhs: [UInt8]) -> Bool {
-            guard lhs.count == rhs.count, !lhs.isEmpty else { return false }
-            return lhs.withUnsafeBytes { left in
-                rhs.withUnsafeBytes { right in memcmp(left.baseAddress!, right.baseAddress!, left.count) == 0 }
-            }
+        init(capacity: Int, nextID: UInt64 = 1) {
+            entries = RingBuffer(capacity: capacity)
+            self.nextID = nextID
         }
 
         mutating func dropOldest() {
-            // Moved out, not read in place: `entries[head]?.cost` copied the whole entry (a retain
-            // per reference it holds) just to read one integer.
-            let dropped = entries[head].take()
-            bytes -= dropped?.cost ?? 0
-            head += 1
-            if head > 64, head * 2 > entries.count {
-                entries.removeFirst(head)
-                head = 0
-            }
+            bytes -= entries.removeFirst { $0.cost }
         }
     }
 
@@ -87,11 +41,12 @@ public final class RequestJournal: Sendable {
     public static let bodyPrefixBytes = 4096
     /// Bookkeeping charged per entry on top of its bytes.
     static let entryOverhead = 256
-    private let state = Mutex(State())
+    private let state: Mutex<State>
 
     public init(capacity: Int = 10_000, byteLimit: Int = 64 * 1024 * 1024) {
         self.capacity = max(1, capacity)
         self.byteLimit = max(1, byteLimit)
+        state = Mutex(State(capacity: self.capacity))
     }
 
     /// Bodies (request and response) are kept up to this many bytes each; longer ones are cut and
@@ -131,13 +86,14 @@ public final class RequestJournal: Sendable {
         return state.withLock { state in
             pending!.id = state.nextID
             state.nextID += 1
-            state.shareRepeats(&pending!.exchange)
-            // Swapped into its slot: appending `pending` itself would copy it out of the closure's capture.
-            state.entries.append(nil)
-            swap(&state.entries[state.entries.count - 1], &pending)
+            state.entries.withNewest { previous in Self.shareRepeats(&pending!.exchange, withPrevious: &previous.exchange) }
+            // The oldest goes first when the buffer is full (the count bound), then as many as the bytes need.
+            if state.entries.isFull { state.dropOldest() }
+            // Moved out of the closure's capture: appending `pending!` itself would copy it.
+            state.entries.append(taking: &pending)
             state.bytes += cost
-            while state.count > capacity || (state.bytes > byteLimit && state.count > 1) { state.dropOldest() }
-            return returningEntry ? state.entries[state.entries.count - 1] : nil
+            while state.bytes > byteLimit && state.entries.count > 1 { state.dropOldest() }
+            return returningEntry ? state.entries.newest : nil
         }
     }
 
@@ -145,7 +101,7 @@ public final class RequestJournal: Sendable {
     public var count: Int { state.withLock { $0.entries.count } }
 
     public func clear() {
-        state.withLock { $0 = State(nextID: $0.nextID) }
+        state.withLock { $0 = State(capacity: capacity, nextID: $0.nextID) }
     }
 
     /// Bytes currently charged against ``byteLimit`` (for tests and diagnostics).
@@ -153,7 +109,7 @@ public final class RequestJournal: Sendable {
 
     /// Entries oldest first.
     func entries() -> [Entry] {
-        state.withLock { state in state.entries[state.head...].compactMap { $0 } }
+        state.withLock { $0.entries.elements }
     }
 
     /// `{"requests":[…]}`, newest last, optionally filtered; `limit` keeps the newest N.

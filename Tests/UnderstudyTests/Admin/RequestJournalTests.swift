@@ -52,4 +52,21 @@ import Testing
         let bodies = journal.entries().map { RequestJournal.render($0)["responseBody"]?.stringValue?.utf8.count }
         #expect(bodies == [14, RequestJournal.bodyCap, 14])
     }
+
+    /// `==` on strings is canonical equivalence ("é" equals "e" + U+0301), so sharing on `==` would
+    /// show the previous request's bytes for a path, query value or header the client spelled otherwise.
+    @Test func canonicallyEquivalentButDifferentBytes_areNotShared() throws {
+        let composed = "caf\u{E9}", decomposed = "cafe\u{301}"
+        #expect(composed == decomposed)  // what makes `==` the wrong test for sharing
+        let journal = RequestJournal()
+        journal.append(exchange("/\(composed)?q=\(composed)", body: "{}", authorization: "Bearer \(composed)"))
+        journal.append(exchange("/\(decomposed)?q=\(decomposed)", body: "{}", authorization: "Bearer \(decomposed)"))
+        let second = RequestJournal.render(try #require(journal.entries().last))
+        let bytes = { (value: JSONValue?) in value?.stringValue.map { Array($0.utf8) } }
+        #expect(bytes(second["path"]) == Array("/\(decomposed)".utf8))
+        #expect(bytes(second["query"]?["q"]) == Array(decomposed.utf8))
+        let request = try #require(journal.entries().last?.exchange.request)
+        #expect(request.headers["Authorization"].map { Array($0.utf8) } == Array("Bearer \(decomposed)".utf8))
+        #expect(Array(request.target.utf8) == Array("/\(decomposed)?q=\(decomposed)".utf8))
+    }
 }
