@@ -30,6 +30,11 @@ struct Router<Target: Sendable>: Sendable {
     /// Indices into `routes` (in its order) by segment count: a path is only ever compared with the
     /// patterns of its own length. Scanning every route cost a tenth of a 1Password page (issue 14).
     private var routesBySegmentCount: [[Int]] = []
+    /// Every route's `literalLengths`, back to back in `routes` order, starting at
+    /// `lengthOffsets[index]`: rejecting a same-length pattern then reads plain integers, where
+    /// calling into each pattern retained and released its arrays (~60 of each per 1Password path).
+    private var flatLiteralLengths: [Int] = []
+    private var lengthOffsets: [Int] = []
 
     mutating func add(_ method: String, _ pattern: String, _ target: Target) {
         let route = Route(pattern: PathPattern(pattern), method: method, target: target)
@@ -43,6 +48,12 @@ struct Router<Target: Sendable>: Sendable {
         if routesBySegmentCount.count <= length { routesBySegmentCount += Array(repeating: [], count: length + 1 - routesBySegmentCount.count) }
         for index in routesBySegmentCount.indices { routesBySegmentCount[index].removeAll(keepingCapacity: true) }
         for index in routes.indices { routesBySegmentCount[routes[index].pattern.literalLengths.count].append(index) }
+        flatLiteralLengths.removeAll(keepingCapacity: true)
+        lengthOffsets.removeAll(keepingCapacity: true)
+        for route in routes {
+            lengthOffsets.append(flatLiteralLengths.count)
+            flatLiteralLengths.append(contentsOf: route.pattern.literalLengths)
+        }
     }
 
     func match(method: String, path: String) -> Match {
@@ -67,7 +78,7 @@ struct Router<Target: Sendable>: Sendable {
     private func match(method: String, _ path: UnsafeBufferPointer<UInt8>, _ segments: UnsafeBufferPointer<Range<Int>>) -> Match {
         var allowed: [String] = []
         var owner: Target?
-        for index in routesBySegmentCount[segments.count] {
+        for index in routesBySegmentCount[segments.count] where literalLengthsFit(route: index, segments) {
             // Matched in place: copying the route first retained its pattern, method and target
             // for each of the dozens of same-length patterns a 1Password path is compared with.
             guard routes[index].pattern.matches(path, segments) else { continue }
@@ -82,6 +93,18 @@ struct Router<Target: Sendable>: Sendable {
         guard let owner else { return .notFound }
         if allowed.contains("GET"), !allowed.contains("HEAD") { allowed.append("HEAD") }
         return .methodNotAllowed(allowed, owner: owner)
+    }
+
+    /// Whether each literal segment of route `index` has the byte count of the path's segment there
+    /// (the caller passes only routes with as many segments as the path).
+    private func literalLengthsFit(route index: Int, _ segments: UnsafeBufferPointer<Range<Int>>) -> Bool {
+        flatLiteralLengths.withUnsafeBufferPointer { lengths in
+            let offset = lengthOffsets[index]
+            for position in segments.indices where lengths[offset + position] >= 0 && lengths[offset + position] != segments[position].count {
+                return false
+            }
+            return true
+        }
     }
 
     /// Every distinct pattern, for the 404 body that lists what is served.
