@@ -89,6 +89,10 @@ final class OnePasswordState: VendorState {
         case unknown
     }
 
+    /// Whether any token was issued and is still held: until a client asks for one, a request's
+    /// bearer credential need not be cut out of its header and looked up (a seed key's common case).
+    var holdsTokens: Bool { tokens.withLock { !$0.byValue.isEmpty } }
+
     func lookup(_ value: String) -> Lookup {
         tokens.withLock { tokens in
             guard let token = tokens.byValue[value] else { return .unknown }

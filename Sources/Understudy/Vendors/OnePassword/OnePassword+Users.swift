@@ -13,8 +13,9 @@ extension OnePassword {
     /// What the credential may do. Issued tokens keep their client's permissions and expiry even under
     /// `--any-key`; seed admin credentials may do everything, member credentials nothing.
     func permissions(of request: VendorRequest) throws(Failure) -> Set<Permission> {
-        if let credential = Self.bearerCredential(request.http) {
-            switch request.state(as: OnePasswordState.self).lookup(credential) {
+        let state = request.state(as: OnePasswordState.self)
+        if state.holdsTokens, let credential = Self.bearerCredential(request.http) {
+            switch state.lookup(credential) {
             case .live(let permissions): return permissions
             case .expired: throw .unauthenticated
             case .unknown: break
@@ -161,9 +162,15 @@ extension OnePassword {
         init(_ http: HTTPRequest) throws(Failure) {
             // Gateway stage: each field takes one value (proto or JSON name); max_page_size must parse as int32.
             func single(_ field: String, _ alias: String) throws(Failure) -> String? {
-                let values = http.query.filter { $0.name == field || $0.name == alias }.map(\.value)
-                if values.count > 1 { throw .tooManyValues(field: field, values: values) }
-                return values.first
+                // One walk without building an array: a list request asks this three times.
+                var first: String?
+                for index in http.query.indices where http.query[index].name == field || http.query[index].name == alias {
+                    guard first == nil else {
+                        throw .tooManyValues(field: field, values: http.query.filter { $0.name == field || $0.name == alias }.map(\.value))
+                    }
+                    first = http.query[index].value
+                }
+                return first
             }
             // An empty string is a valid proto string (unset), but grpc-gateway v2 hands "" to
             // strconv.ParseInt for an int32 field, which fails: `max_page_size=` is a 400, not the default.
