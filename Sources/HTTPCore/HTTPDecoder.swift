@@ -9,8 +9,12 @@ public struct HTTPDecoder: Sendable {
     private var scannedHeaderBytes = 0
     /// How far the head has been checked for bare LFs.
     private var checkedLineEndings = 0
-    /// The head of the request in progress, once parsed, with where its body starts.
-    private var pending: Pending?
+    /// The request in progress once its head is parsed, its body still empty. Kept apart from
+    /// `pendingBody` so it moves out whole when done: taking it out of a larger struct copied it,
+    /// a retain and a release of each of its strings and arrays.
+    private var pendingRequest: HTTPRequest?
+    /// How the body of `pendingRequest` is framed and how far it has been read.
+    private var pendingBody: PendingBody?
     /// The request line and headers of a request refused after its head was read (413 body, bad
     /// framing, bad Host), so a handler can render the refusal for the route; `nil` otherwise.
     public private(set) var rejectedRequest: HTTPRequest?
@@ -19,9 +23,9 @@ public struct HTTPDecoder: Sendable {
         self.limits = limits
     }
 
-    private struct Pending: Sendable {
-        var head: Head
-        var bodyStart: Int
+    private struct PendingBody: Sendable {
+        var framing: Framing
+        var start: Int
         var chunked: ChunkedProgress?
     }
 
@@ -30,10 +34,7 @@ public struct HTTPDecoder: Sendable {
     /// - Throws: a fatal ``Error``; the connection must answer `error.status` and close.
     public mutating func decode(_ buffer: UnsafeRawBufferPointer) throws(Error) -> (request: HTTPRequest, consumed: Int)? {
         let bytes = buffer.bindMemory(to: UInt8.self)
-        var current: Pending
-        if let pending {
-            current = pending
-        } else {
+        if pendingBody == nil {
             var start = 0
             // RFC 9112 §2.2: ignore empty lines received before the request line.
             while start + 1 < bytes.count, bytes[start] == .cr, bytes[start + 1] == .lf { start += 2 }
@@ -43,52 +44,41 @@ public struct HTTPDecoder: Sendable {
                 try checkIncompleteHead(bytes, from: start)
                 return nil
             }
-            current = Pending(head: try readHead(bytes, from: start, to: headEnd), bodyStart: headEnd + 4)
+            let (request, framing) = try readHead(bytes, from: start, to: headEnd)
+            pendingRequest = request
+            pendingBody = PendingBody(framing: framing, start: headEnd + 4)
         }
         let body: ([UInt8], Int)?
-        do { body = try readBody(bytes, pending: &current) } catch {
-            rejectedRequest = current.head.request(body: [])
+        do { body = try readBody(bytes, pending: &pendingBody!) } catch {
+            rejectedRequest = pendingRequest
             throw error
         }
-        guard let (bodyBytes, end) = body else {
-            pending = current
-            return nil
-        }
-        pending = nil
+        guard let (bodyBytes, end) = body else { return nil }
+        pendingBody = nil
         scannedHeaderBytes = 0
         checkedLineEndings = 0
-        return (current.head.request(body: bodyBytes), end)
+        // Completed in place, then moved out: a local copy given the body was copied once more on return.
+        pendingRequest!.body = bodyBytes
+        return (pendingRequest.take()!, end)
     }
 
     /// Whether `buffer` holds a complete request head that asks for `100 Continue` before its body.
     public func expectsContinue(_ buffer: UnsafeRawBufferPointer) -> Bool {
         var copy = self
-        let head: Head
-        if let pending {
-            head = pending.head
+        let request: HTTPRequest
+        if let pendingRequest {
+            request = pendingRequest
         } else {
             let bytes = buffer.bindMemory(to: UInt8.self)
             guard let headEnd = copy.findHeaderEnd(bytes, from: 0),
                   let parsed = try? copy.readHead(bytes, from: 0, to: headEnd) else { return false }
-            head = parsed
+            request = parsed.request
         }
-        guard head.version == .http11 else { return false }
-        return head.headers.tokens(for: "Expect").contains("100-continue")
+        guard request.version == .http11 else { return false }
+        return request.headers.tokens(for: "Expect").contains("100-continue")
     }
 
     // MARK: - Head
-
-    private struct Head: Sendable {
-        var method: String
-        var target: String
-        var version: HTTPVersion
-        var headers: HTTPHeaders
-        var framing: Framing
-
-        func request(body: [UInt8]) -> HTTPRequest {
-            HTTPRequest(method: method, target: target, version: version, headers: headers, body: body)
-        }
-    }
 
     private enum Framing: Sendable {
         case none
@@ -140,19 +130,18 @@ public struct HTTPDecoder: Sendable {
         return nil
     }
 
-    private mutating func readHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to headEnd: Int) throws(Error) -> Head {
+    private mutating func readHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to headEnd: Int) throws(Error) -> (request: HTTPRequest, framing: Framing) {
         let lineEnd = firstLineEnd(bytes, from: start, to: headEnd + 2) ?? headEnd
         guard lineEnd - start <= limits.maxRequestLineBytes else { throw .requestLineTooLong }
         let (method, target, version) = try readRequestLine(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
         guard headEnd - lineEnd <= limits.maxHeaderBytes else { throw .headersTooLarge }
         let headers = try readHeaderFields(bytes, from: lineEnd + 2, to: headEnd + 2)
-        let normalized = try normalizedTarget(target)
+        let request = try makeRequest(method: method, target: target, version: version, headers: headers)
         do {
             try checkHost(headers, version: version)
-            let framing = try readFraming(headers, version: version)
-            return Head(method: method, target: normalized, version: version, headers: headers, framing: framing)
+            return (request, try readFraming(headers, version: version))
         } catch {
-            rejectedRequest = HTTPRequest(method: method, target: normalized, version: version, headers: headers)
+            rejectedRequest = request
             throw error
         }
     }
@@ -176,7 +165,7 @@ public struct HTTPDecoder: Sendable {
         if !valid { throw .malformed("invalid Host header") }
     }
 
-    private func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (String, String, HTTPVersion) {
+    private func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (String, UnsafeBufferPointer<UInt8>, HTTPVersion) {
         guard let firstSpace = line.firstIndex(of: .space),
               let lastSpace = line.lastIndex(of: .space), lastSpace > firstSpace + 1
         else { throw .malformed("request line is not 'METHOD TARGET VERSION'") }
@@ -186,7 +175,7 @@ public struct HTTPDecoder: Sendable {
         guard !method.isEmpty, method.allSatisfy(\.isTokenCharacter) else { throw .malformed("invalid method") }
         // RFC 9112 §3.2 / RFC 3986: a target is visible ASCII; raw bytes ≥ 0x80 must be percent-encoded.
         guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .malformed("invalid request target") }
-        return (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self), try readVersion(version))
+        return (String(decoding: method, as: UTF8.self), target, try readVersion(version))
     }
 
     private func readVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> HTTPVersion {
@@ -200,9 +189,17 @@ public struct HTTPDecoder: Sendable {
         return version
     }
 
-    private func normalizedTarget(_ target: String) throws(Error) -> String {
-        if target.hasPrefix("/") { return target }
-        if target == "*" { return target }
+    /// The request for a target already checked to be visible ASCII. Origin-form and asterisk-form
+    /// (RFC 9112 §3.2.1, §3.2.4) are kept as sent and split straight from their bytes.
+    private func makeRequest(method: String, target: UnsafeBufferPointer<UInt8>, version: HTTPVersion, headers: HTTPHeaders) throws(Error) -> HTTPRequest {
+        if target.first == UInt8(ascii: "/") || (target.count == 1 && target[0] == UInt8(ascii: "*")) {
+            return HTTPRequest(method: method, targetBytes: target, version: version, headers: headers)
+        }
+        let normalized = try normalizedAbsoluteTarget(String(decoding: target, as: UTF8.self))
+        return HTTPRequest(method: method, target: normalized, version: version, headers: headers)
+    }
+
+    private func normalizedAbsoluteTarget(_ target: String) throws(Error) -> String {
         // RFC 9112 §3.2.2: absolute-form must be accepted; keep only path and query.
         for scheme in ["http://", "https://"] where target.lowercasedASCII().hasPrefix(scheme) {
             let rest = target.dropFirst(scheme.count)
@@ -289,9 +286,9 @@ public struct HTTPDecoder: Sendable {
         var trailerCount = 0
     }
 
-    private func readBody(_ bytes: UnsafeBufferPointer<UInt8>, pending: inout Pending) throws(Error) -> ([UInt8], Int)? {
-        let start = pending.bodyStart
-        switch pending.head.framing {
+    private func readBody(_ bytes: UnsafeBufferPointer<UInt8>, pending: inout PendingBody) throws(Error) -> ([UInt8], Int)? {
+        let start = pending.start
+        switch pending.framing {
         case .none:
             return ([], start)
         case .length(let length):
