@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Incremental HTTP/1.x request decoder (RFC 9112). A value type: feed it the unconsumed bytes
 /// of a connection's buffer; it returns a request and how many bytes it used, or `nil` to wait
 /// for more. It gives the same answer however the bytes were split across reads, and it never
@@ -5,10 +11,8 @@
 /// are kept until the request completes (a body of 170 000 one-byte chunks is parsed once).
 public struct HTTPDecoder: Sendable {
     public var limits: HTTPLimits
-    /// Where to resume looking for the end of the header section, so a slow header is not rescanned.
-    private var scannedHeaderBytes = 0
-    /// How far the head has been checked for bare LFs.
-    private var checkedLineEndings = 0
+    /// How far the head in progress has been scanned, so a head that arrives in pieces is scanned once.
+    private var headScan = HeadScan()
     /// The request in progress once its head is parsed, its body still empty. Kept apart from
     /// `pendingBody` so it moves out whole when done: taking it out of a larger struct copied it,
     /// a retain and a release of each of its strings and arrays.
@@ -39,8 +43,7 @@ public struct HTTPDecoder: Sendable {
             // RFC 9112 §2.2: ignore empty lines received before the request line.
             while start + 1 < bytes.count, bytes[start] == .cr, bytes[start + 1] == .lf { start += 2 }
             if start < bytes.count, bytes[start] == .lf { throw .malformed("bare LF before request line") }
-            try checkLineEndings(bytes, from: start)
-            guard let headEnd = findHeaderEnd(bytes, from: start) else {
+            guard let headEnd = try scanHead(bytes, from: start) else {
                 try checkIncompleteHead(bytes, from: start)
                 return nil
             }
@@ -55,8 +58,7 @@ public struct HTTPDecoder: Sendable {
         }
         guard let (bodyBytes, end) = body else { return nil }
         pendingBody = nil
-        scannedHeaderBytes = 0
-        checkedLineEndings = 0
+        headScan = HeadScan()
         // Completed in place, then moved out: a local copy given the body was copied once more on return.
         pendingRequest!.body = bodyBytes
         return (pendingRequest.take()!, end)
@@ -70,7 +72,7 @@ public struct HTTPDecoder: Sendable {
             request = pendingRequest
         } else {
             let bytes = buffer.bindMemory(to: UInt8.self)
-            guard let headEnd = copy.findHeaderEnd(bytes, from: 0),
+            guard let headEnd = try? copy.scanHead(bytes, from: 0),
                   let parsed = try? copy.readHead(bytes, from: 0, to: headEnd) else { return false }
             request = parsed.request
         }
@@ -86,36 +88,53 @@ public struct HTTPDecoder: Sendable {
         case chunked
     }
 
-    private mutating func findHeaderEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        var index = max(start, scannedHeaderBytes - 3)
-        while index + 3 < bytes.count {
-            if bytes[index + 3] != .lf { index += bytes[index + 3] == .cr ? 1 : 4; continue }
-            if bytes[index] == .cr, bytes[index + 1] == .lf, bytes[index + 2] == .cr { return index }
-            index += 1
+    /// The one pass over a head: where it has got to, and what it has seen on the way.
+    private struct HeadScan: Sendable {
+        /// The first byte not yet looked at.
+        var resumeIndex = 0
+        /// Where the request line's CRLF starts, once seen.
+        var requestLineEnd: Int?
+    }
+
+    /// Scans the head from `start` (or from where the last call stopped) for its line ends, and
+    /// returns where its final CRLF CRLF starts, or `nil` if it has not all arrived yet.
+    ///
+    /// RFC 9112 §2.2 lets a server accept a bare LF as a line terminator; we refuse it everywhere
+    /// (head, chunk lines, trailers) with 400, so no two parsers on a path can frame it differently.
+    /// Bare LFs are looked for only within the head's size limits: a head past them is refused for
+    /// its size, whatever it holds.
+    private mutating func scanHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) -> Int? {
+        let checkedEnd = start + limits.maxRequestLineBytes + limits.maxHeaderBytes + 4
+        var index = max(start, headScan.resumeIndex)
+        // Only LFs matter: every line end and the empty line are found from them, and a CR not
+        // followed by LF is left to the line's own checks.
+        while let lineFeed = nextLineFeed(bytes, from: index) {
+            let afterCR = lineFeed > start && bytes[lineFeed - 1] == .cr
+            if !afterCR, lineFeed < checkedEnd { throw .malformed("bare LF in request head") }
+            // The head ends at the first empty line; bytes after it belong to the body.
+            if afterCR, lineFeed >= start + 3, bytes[lineFeed - 2] == .lf, bytes[lineFeed - 3] == .cr {
+                headScan.resumeIndex = lineFeed + 1
+                return lineFeed - 3
+            }
+            if afterCR, headScan.requestLineEnd == nil { headScan.requestLineEnd = lineFeed - 1 }
+            index = lineFeed + 1
         }
-        scannedHeaderBytes = max(bytes.count, start)
+        headScan.resumeIndex = bytes.count
         return nil
     }
 
-    /// RFC 9112 §2.2 lets a server accept a bare LF as a line terminator; we refuse it everywhere
-    /// (head, chunk lines, trailers) with 400, so no two parsers on a path can frame it differently.
-    private mutating func checkLineEndings(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) {
-        let limit = min(bytes.count, start + limits.maxRequestLineBytes + limits.maxHeaderBytes + 4)
-        var index = max(start, checkedLineEndings)
-        while index < limit {
-            if bytes[index] == .lf {
-                if index == start || bytes[index - 1] != .cr { throw .malformed("bare LF in request head") }
-                // The head ends at the first empty line; bytes after it belong to the body.
-                if index >= start + 3, bytes[index - 2] == .lf, bytes[index - 3] == .cr { break }
-            }
-            index += 1
-        }
-        checkedLineEndings = index
+    /// The index of the next LF at or after `index`. `memchr` compares many bytes per instruction; a
+    /// byte loop costs about five instructions a byte, and the head is most of a typical request.
+    private func nextLineFeed(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int? {
+        guard index < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + index, Int32(UInt8.lf), bytes.count - index)
+        else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
     private func checkIncompleteHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) {
         let available = bytes.count - start
-        let lineEnd = firstLineEnd(bytes, from: start, to: bytes.count)
+        let lineEnd = headScan.requestLineEnd
         if lineEnd == nil, available > limits.maxRequestLineBytes { throw .requestLineTooLong }
         if let lineEnd, lineEnd - start > limits.maxRequestLineBytes { throw .requestLineTooLong }
         if available > limits.maxRequestLineBytes + limits.maxHeaderBytes + 4 { throw .headersTooLarge }
@@ -131,7 +150,7 @@ public struct HTTPDecoder: Sendable {
     }
 
     private mutating func readHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to headEnd: Int) throws(Error) -> (request: HTTPRequest, framing: Framing) {
-        let lineEnd = firstLineEnd(bytes, from: start, to: headEnd + 2) ?? headEnd
+        let lineEnd = headScan.requestLineEnd ?? headEnd
         guard lineEnd - start <= limits.maxRequestLineBytes else { throw .requestLineTooLong }
         let (method, target, version) = try readRequestLine(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
         guard headEnd - lineEnd <= limits.maxHeaderBytes else { throw .headersTooLarge }
