@@ -234,14 +234,37 @@ public struct HTTPDecoder: Sendable {
         headers.reserveCapacity(8)  // one allocation instead of growing 1 → 2 → 4 → 8
         var lineStart = start
         while lineStart < end - 2 {
-            guard let lineEnd = firstLineEnd(bytes, from: lineStart, to: end) else { break }
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            lineStart = lineEnd + 2
             guard headers.count < limits.maxHeaderCount else { throw .tooManyHeaders }
-            let (name, value) = try readFieldLine(line)
+            let (name, value, lineEnd) = try readHeaderLine(bytes, from: lineStart, to: end)
             headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+            lineStart = lineEnd + 2
         }
         return headers
+    }
+
+    /// The header line at `lineStart`, found and checked in one walk: token bytes up to the colon,
+    /// then value bytes up to the CR of the line's CRLF. A line that walk does not accept goes to
+    /// `readFieldLine`, so a bad line gets the same error however it is bad.
+    private func readHeaderLine(_ bytes: UnsafeBufferPointer<UInt8>, from lineStart: Int, to end: Int) throws(Error)
+        -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, lineEnd: Int) {
+        var index = lineStart
+        while index < end, bytes[index].isTokenCharacter { index += 1 }
+        if index > lineStart, index < end, bytes[index] == .colon {
+            let colon = index
+            index += 1
+            while index < end, bytes[index] == .space || bytes[index] == .tab { index += 1 }
+            let valueStart = index
+            while index < end, bytes[index].isFieldValueCharacter { index += 1 }
+            if index + 1 < end, bytes[index] == .cr, bytes[index + 1] == .lf {
+                var valueEnd = index
+                while valueEnd > valueStart, bytes[valueEnd - 1] == .space || bytes[valueEnd - 1] == .tab { valueEnd -= 1 }
+                return (UnsafeBufferPointer(rebasing: bytes[lineStart..<colon]),
+                        UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), index)
+            }
+        }
+        let lineEnd = firstLineEnd(bytes, from: lineStart, to: end) ?? end
+        let (name, value) = try readFieldLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
+        return (name, value, lineEnd)
     }
 
     /// One `name: value` line (a header or a trailer), validated by RFC 9112 §5.
@@ -257,7 +280,7 @@ public struct HTTPDecoder: Sendable {
         while valueStart < valueEnd, line[valueStart] == .space || line[valueStart] == .tab { valueStart += 1 }
         while valueEnd > valueStart, line[valueEnd - 1] == .space || line[valueEnd - 1] == .tab { valueEnd -= 1 }
         let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
-        guard value.allSatisfy({ $0 >= 0x20 || $0 == .tab }), !value.contains(0x7F) else {
+        guard value.allSatisfy(\.isFieldValueCharacter) else {
             throw .malformed("control character in header value")
         }
         return (name, value)
@@ -444,6 +467,10 @@ extension UInt8 {
         default: false
         }
     }
+
+    /// RFC 9110 §5.5 field-vchar or whitespace: anything but control characters, tab excepted
+    /// (obs-text, bytes ≥ 0x80, is allowed).
+    var isFieldValueCharacter: Bool { (self >= 0x20 && self != 0x7F) || self == .tab }
 
     /// RFC 9110 §5.6.2 tchar.
     var isTokenCharacter: Bool {

@@ -1,0 +1,38 @@
+import Testing
+@testable import HTTPCore
+
+/// Header lines are read in one walk over the bytes; each accepted shape and each refusal must
+/// come out as RFC 9112 §5 reads it (the refusals name what is wrong with the line).
+struct HTTPDecoderFieldLineTests {
+    static func decodeField(_ line: [UInt8]) throws -> HTTPHeaders.Field? {
+        let head = Array("GET / HTTP/1.1\r\nHost: x\r\n".utf8) + line + Array("\r\n\r\n".utf8)
+        return try HTTPDecoder.decodeFeeding([head]).first?.headers.fields.last
+    }
+
+    @Test(arguments: [
+        ("X-A: b", "X-A", "b"), ("X-A:b", "X-A", "b"), ("X-A: \t b \t ", "X-A", "b"), ("X-A:", "X-A", ""),
+        ("X-A:   ", "X-A", ""), ("X-A: a b\tc", "X-A", "a b\tc"), ("X-A: a:b", "X-A", "a:b"),
+        ("!#$%&'*+-.^_`|~09azAZ: v", "!#$%&'*+-.^_`|~09azAZ", "v"), ("X-A: café", "X-A", "café"),
+    ])
+    func acceptedLine_keepsNameAndTrimmedValue(line: String, name: String, value: String) throws {
+        #expect(try Self.decodeField(Array(line.utf8)) == HTTPHeaders.Field(name: name, value: value))
+    }
+
+    @Test(arguments: [
+        ("X-A : b", "invalid header name"), ("X A: b", "invalid header name"), ("X\u{7F}: b", "invalid header name"),
+        (": b", "header line without a name"), ("X-A b", "header line without a name"),
+        (" X-A: b", "folded header line"), ("\tX-A: b", "folded header line"),
+        ("X-A: a\u{0}b", "control character in header value"), ("X-A: a\u{7F}", "control character in header value"),
+        ("X-A: a\rb", "control character in header value"), ("X-A: a\u{1B}", "control character in header value"),
+        ("X\rA: b", "invalid header name"), ("X-A\r: b", "invalid header name"),
+    ])
+    func refusedLine_getsTheErrorForWhatIsWrong(line: String, reason: String) {
+        #expect(throws: HTTPDecoder.Error.malformed(reason)) { try Self.decodeField(Array(line.utf8)) }
+    }
+
+    @Test func valueByteAbove0x7F_isKeptAsObsText() throws {
+        // RFC 9110 §5.5: obs-text is allowed in a value; a byte that is not UTF-8 decodes as U+FFFD.
+        let field = try Self.decodeField(Array("X-A: a".utf8) + [0xFF])
+        #expect(field?.value == "a\u{FFFD}")
+    }
+}
