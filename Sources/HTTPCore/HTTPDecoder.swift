@@ -154,11 +154,11 @@ public struct HTTPDecoder: Sendable {
         guard lineEnd - start <= limits.maxRequestLineBytes else { throw .requestLineTooLong }
         let (method, target, version) = try readRequestLine(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
         guard headEnd - lineEnd <= limits.maxHeaderBytes else { throw .headersTooLarge }
-        let headers = try readHeaderFields(bytes, from: lineEnd + 2, to: headEnd + 2)
+        let (headers, summary) = try readHeaderFields(bytes, from: lineEnd + 2, to: headEnd + 2)
         let request = try makeRequest(method: method, target: target, version: version, headers: headers)
         do {
-            try checkHost(headers, version: version)
-            return (request, try readFraming(headers, version: version))
+            try checkHost(summary, version: version)
+            return (request, summary.hasFramingField ? try readFraming(headers, version: version) : .none)
         } catch {
             rejectedRequest = request
             throw error
@@ -167,21 +167,10 @@ public struct HTTPDecoder: Sendable {
 
     /// RFC 9112 §3.2: 400 for any request with more than one Host or an invalid one, and for an
     /// HTTP/1.1 request with none.
-    private func checkHost(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) {
-        // One pass without collecting the values: every request runs this.
-        var host: String?
-        var count = 0
-        // By index: iterating copies each field out (a retain and release of its strings).
-        for index in headers.fields.indices where headers.fields[index].name.isEqualIgnoringASCIICase("Host") {
-            count += 1
-            host = headers.fields[index].value
-        }
-        if version == .http11, count != 1 { throw .malformed("missing or repeated Host header") }
-        guard count <= 1 else { throw .malformed("missing or repeated Host header") }
-        guard let host else { return }
-        let valid = host.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(\.isHostCharacter) }
-            ?? host.utf8.allSatisfy(\.isHostCharacter)
-        if !valid { throw .malformed("invalid Host header") }
+    private func checkHost(_ summary: FieldSummary, version: HTTPVersion) throws(Error) {
+        if version == .http11, summary.hostCount != 1 { throw .malformed("missing or repeated Host header") }
+        guard summary.hostCount <= 1 else { throw .malformed("missing or repeated Host header") }
+        if summary.hostCount == 1, !summary.lastHostIsValid { throw .malformed("invalid Host header") }
     }
 
     private func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (String, UnsafeBufferPointer<UInt8>, HTTPVersion) {
@@ -229,17 +218,39 @@ public struct HTTPDecoder: Sendable {
         throw .malformed("request target must be a path")
     }
 
-    private func readHeaderFields(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws(Error) -> HTTPHeaders {
+    /// What `checkHost` and `readFraming` need from the fields, noted from each field's bytes as it
+    /// is read, so neither looks every field up again by name.
+    private struct FieldSummary {
+        var hostCount = 0
+        /// Whether the last Host value is all RFC 3986 host characters.
+        var lastHostIsValid = false
+        /// Whether a Content-Length or Transfer-Encoding field is present, empty or not.
+        var hasFramingField = false
+
+        mutating func note(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+            if name.isEqualIgnoringASCIICase(toLowercase: "host") {
+                hostCount += 1
+                lastHostIsValid = value.allSatisfy(\.isHostCharacter)
+            } else if name.isEqualIgnoringASCIICase(toLowercase: "content-length")
+                        || name.isEqualIgnoringASCIICase(toLowercase: "transfer-encoding") {
+                hasFramingField = true
+            }
+        }
+    }
+
+    private func readHeaderFields(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws(Error) -> (HTTPHeaders, FieldSummary) {
+        var summary = FieldSummary()
         var headers = HTTPHeaders()
         headers.reserveCapacity(8)  // one allocation instead of growing 1 → 2 → 4 → 8
         var lineStart = start
         while lineStart < end - 2 {
             guard headers.count < limits.maxHeaderCount else { throw .tooManyHeaders }
             let (name, value, lineEnd) = try readHeaderLine(bytes, from: lineStart, to: end)
+            summary.note(name: name, value: value)
             headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
             lineStart = lineEnd + 2
         }
-        return headers
+        return (headers, summary)
     }
 
     /// The header line at `lineStart`, found and checked in one walk: token bytes up to the colon,
@@ -286,9 +297,9 @@ public struct HTTPDecoder: Sendable {
         return (name, value)
     }
 
+    /// The framing of a request that has a Content-Length or Transfer-Encoding field (most have
+    /// neither, and are framed `.none` without a lookup).
     private func readFraming(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) -> Framing {
-        // Most requests carry neither header: one pass finds out without building arrays.
-        guard headers.contains("Content-Length") || headers.contains("Transfer-Encoding") else { return .none }
         let lengths = headers.values(for: "Content-Length")
         // Presence, not content, decides: an empty `Transfer-Encoding:` beside Content-Length is
         // still both framings (RFC 9112 §6.3: 400 and close).
@@ -435,6 +446,20 @@ extension HTTPDecoder {
             case .unsupportedVersion: "unsupported HTTP version"
             }
         }
+    }
+}
+
+extension UnsafeBufferPointer<UInt8> {
+    /// ASCII case-insensitive comparison of a field name's bytes with a lowercase name, as
+    /// `String.isEqualIgnoringASCIICase` compares names (RFC 9110 §5.1).
+    func isEqualIgnoringASCIICase(toLowercase name: StaticString) -> Bool {
+        guard count == name.utf8CodeUnitCount else { return false }
+        let expected = name.utf8Start
+        for index in 0..<count where self[index] != expected[index] {
+            let folded = self[index] | 0x20
+            guard folded == expected[index], folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else { return false }
+        }
+        return true
     }
 }
 

@@ -35,4 +35,29 @@ struct HTTPDecoderFieldLineTests {
         let field = try Self.decodeField(Array("X-A: a".utf8) + [0xFF])
         #expect(field?.value == "a\u{FFFD}")
     }
+
+    /// Host and the framing fields are recognised from the name's bytes, in any case, and only by
+    /// their exact names (RFC 9110 §5.1).
+    @Test(arguments: [
+        ("GET / HTTP/1.1\r\nhOsT: x\r\n\r\n", "GET /"),
+        ("GET / HTTP/1.1\r\nHost: [::1]:80\r\n\r\n", "GET /"),
+        ("GET / HTTP/1.1\r\nHost: x\r\nHOST: x\r\n\r\n", "malformed(\"missing or repeated Host header\")"),
+        ("GET / HTTP/1.1\r\nHosts: x\r\nX-Host: x\r\nHos: x\r\n\r\n", "malformed(\"missing or repeated Host header\")"),
+        ("GET / HTTP/1.0\r\nX-Host: x\r\n\r\n", "GET /"),
+        ("GET / HTTP/1.0\r\nHost: a b\r\n\r\n", "malformed(\"invalid Host header\")"),
+        ("GET / HTTP/1.1\r\nHost: a@b\r\nX: 1\r\n\r\n", "malformed(\"invalid Host header\")"),
+        ("POST / HTTP/1.1\r\nHost: x\r\ncontent-LENGTH: 2\r\n\r\nok", "POST / ok"),
+        ("POST / HTTP/1.1\r\nHost: x\r\nTRANSFER-encoding:\r\n\r\n", "malformed(\"empty Transfer-Encoding\")"),
+        ("POST / HTTP/1.1\r\nHost: x\r\nContent-Lengths: 2\r\nContent_Length: 2\r\n\r\n", "POST /"),
+    ])
+    func hostAndFramingFields_areFoundByNameInAnyCase(text: String, expected: String) {
+        let outcome: String
+        do {
+            outcome = try HTTPDecoder.decodeAll(text).map { "\($0.method) \($0.target)" + ($0.body.isEmpty ? "" : " " + String(decoding: $0.body, as: UTF8.self)) }
+                .joined(separator: "\n")
+        } catch {
+            outcome = "\(error)"
+        }
+        #expect(outcome == expected)
+    }
 }
