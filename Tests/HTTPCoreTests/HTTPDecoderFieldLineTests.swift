@@ -18,6 +18,19 @@ struct HTTPDecoderFieldLineTests {
         #expect(try Self.decodeField(Array(line.utf8)) == HTTPHeaders.Field(name: name, value: value))
     }
 
+    /// Common names are made from literals; every spelling must still come out as sent.
+    @Test(arguments: [
+        "Host", "host", "HOST", "Accept", "accept", "User-Agent", "user-agent", "Connection", "connection",
+        "Content-Type", "content-type", "Authorization", "authorization", "Content-Length", "Content-length",
+        "Accept-Encoding", "accept-encoding", "Hosts", "Accepts", "User-Agents", "X-Authorization",
+    ])
+    func fieldName_isKeptAsSent(name: String) throws {
+        let head = "POST / HTTP/1.1\r\n\(name): 0\r\n" + (name.lowercased() == "host" ? "" : "Host: x\r\n") + "\r\n"
+        let request = try #require(try HTTPDecoder.decodeAll(head).first)
+        #expect(request.headers.fields.map(\.name).contains(name))
+        #expect(request.headers[name] == "0")
+    }
+
     @Test(arguments: [
         ("X-A : b", "invalid header name"), ("X A: b", "invalid header name"), ("X\u{7F}: b", "invalid header name"),
         (": b", "header line without a name"), ("X-A b", "header line without a name"),
