@@ -26,7 +26,8 @@ public struct HTTPRequest: Sendable {
         }
     }
 
-    /// Creates a request from parts; used by the decoder and by in-process tests.
+    /// Creates a request from parts; used by in-process tests, HTTP/2, and the decoder for an
+    /// absolute-form target (origin-form targets go through `init(method:targetBytes:version:headers:)`).
     public init(
         method: String = "GET",
         target: String,
