@@ -1,3 +1,9 @@
+#if canImport(Glibc)
+import Glibc
+#elseif canImport(Darwin)
+import Darwin
+#endif
+
 /// Incremental HTTP/1.x request decoder (RFC 9112). A value type: feed it the unconsumed bytes
 /// of a connection's buffer; it returns a request and how many bytes it used, or `nil` to wait
 /// for more. It gives the same answer however the bytes were split across reads, and it never
@@ -5,12 +11,14 @@
 /// are kept until the request completes (a body of 170 000 one-byte chunks is parsed once).
 public struct HTTPDecoder: Sendable {
     public var limits: HTTPLimits
-    /// Where to resume looking for the end of the header section, so a slow header is not rescanned.
-    private var scannedHeaderBytes = 0
-    /// How far the head has been checked for bare LFs.
-    private var checkedLineEndings = 0
-    /// The head of the request in progress, once parsed, with where its body starts.
-    private var pending: Pending?
+    /// How far the head in progress has been scanned, so a head that arrives in pieces is scanned once.
+    private var headScan = HeadScan()
+    /// The request in progress once its head is parsed, its body still empty. Kept apart from
+    /// `pendingBody` so it moves out whole when done: taking it out of a larger struct copied it,
+    /// a retain and a release of each of its strings and arrays.
+    private var pendingRequest: HTTPRequest?
+    /// How the body of `pendingRequest` is framed and how far it has been read.
+    private var pendingBody: PendingBody?
     /// The request line and headers of a request refused after its head was read (413 body, bad
     /// framing, bad Host), so a handler can render the refusal for the route; `nil` otherwise.
     public private(set) var rejectedRequest: HTTPRequest?
@@ -19,9 +27,9 @@ public struct HTTPDecoder: Sendable {
         self.limits = limits
     }
 
-    private struct Pending: Sendable {
-        var head: Head
-        var bodyStart: Int
+    private struct PendingBody: Sendable {
+        var framing: Framing
+        var start: Int
         var chunked: ChunkedProgress?
     }
 
@@ -30,65 +38,49 @@ public struct HTTPDecoder: Sendable {
     /// - Throws: a fatal ``Error``; the connection must answer `error.status` and close.
     public mutating func decode(_ buffer: UnsafeRawBufferPointer) throws(Error) -> (request: HTTPRequest, consumed: Int)? {
         let bytes = buffer.bindMemory(to: UInt8.self)
-        var current: Pending
-        if let pending {
-            current = pending
-        } else {
+        if pendingBody == nil {
             var start = 0
             // RFC 9112 §2.2: ignore empty lines received before the request line.
             while start + 1 < bytes.count, bytes[start] == .cr, bytes[start + 1] == .lf { start += 2 }
             if start < bytes.count, bytes[start] == .lf { throw .malformed("bare LF before request line") }
-            try checkLineEndings(bytes, from: start)
-            guard let headEnd = findHeaderEnd(bytes, from: start) else {
+            guard let headEnd = try scanHead(bytes, from: start) else {
                 try checkIncompleteHead(bytes, from: start)
                 return nil
             }
-            current = Pending(head: try readHead(bytes, from: start, to: headEnd), bodyStart: headEnd + 4)
+            let (request, framing) = try readHead(bytes, from: start, to: headEnd)
+            pendingRequest = request
+            pendingBody = PendingBody(framing: framing, start: headEnd + 4)
         }
         let body: ([UInt8], Int)?
-        do { body = try readBody(bytes, pending: &current) } catch {
-            rejectedRequest = current.head.request(body: [])
+        do { body = try readBody(bytes, pending: &pendingBody!) } catch {
+            rejectedRequest = pendingRequest
             throw error
         }
-        guard let (bodyBytes, end) = body else {
-            pending = current
-            return nil
-        }
-        pending = nil
-        scannedHeaderBytes = 0
-        checkedLineEndings = 0
-        return (current.head.request(body: bodyBytes), end)
+        guard let (bodyBytes, end) = body else { return nil }
+        pendingBody = nil
+        headScan = HeadScan()
+        // Completed in place, then moved out: a local copy given the body was copied once more on return.
+        pendingRequest!.body = bodyBytes
+        return (pendingRequest.take()!, end)
     }
 
     /// Whether `buffer` holds a complete request head that asks for `100 Continue` before its body.
     public func expectsContinue(_ buffer: UnsafeRawBufferPointer) -> Bool {
         var copy = self
-        let head: Head
-        if let pending {
-            head = pending.head
+        let request: HTTPRequest
+        if let pendingRequest {
+            request = pendingRequest
         } else {
             let bytes = buffer.bindMemory(to: UInt8.self)
-            guard let headEnd = copy.findHeaderEnd(bytes, from: 0),
+            guard let headEnd = try? copy.scanHead(bytes, from: 0),
                   let parsed = try? copy.readHead(bytes, from: 0, to: headEnd) else { return false }
-            head = parsed
+            request = parsed.request
         }
-        guard head.version == .http11 else { return false }
-        return head.headers.tokens(for: "Expect").contains("100-continue")
+        guard request.version == .http11 else { return false }
+        return request.headers.tokens(for: "Expect").contains("100-continue")
     }
 
     // MARK: - Head
-
-    private struct Head: Sendable {
-        var method: String
-        var target: String
-        var version: HTTPVersion
-        var headers: HTTPHeaders
-        var framing: Framing
-
-        func request(body: [UInt8]) -> HTTPRequest {
-            HTTPRequest(method: method, target: target, version: version, headers: headers, body: body)
-        }
-    }
 
     private enum Framing: Sendable {
         case none
@@ -96,36 +88,53 @@ public struct HTTPDecoder: Sendable {
         case chunked
     }
 
-    private mutating func findHeaderEnd(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) -> Int? {
-        var index = max(start, scannedHeaderBytes - 3)
-        while index + 3 < bytes.count {
-            if bytes[index + 3] != .lf { index += bytes[index + 3] == .cr ? 1 : 4; continue }
-            if bytes[index] == .cr, bytes[index + 1] == .lf, bytes[index + 2] == .cr { return index }
-            index += 1
+    /// The one pass over a head: where it has got to, and what it has seen on the way.
+    private struct HeadScan: Sendable {
+        /// The first byte not yet looked at.
+        var resumeIndex = 0
+        /// Where the request line's CRLF starts, once seen.
+        var requestLineEnd: Int?
+    }
+
+    /// Scans the head from `start` (or from where the last call stopped) for its line ends, and
+    /// returns where its final CRLF CRLF starts, or `nil` if it has not all arrived yet.
+    ///
+    /// RFC 9112 §2.2 lets a server accept a bare LF as a line terminator; we refuse it everywhere
+    /// (head, chunk lines, trailers) with 400, so no two parsers on a path can frame it differently.
+    /// Bare LFs are looked for only within the head's size limits: a head past them is refused for
+    /// its size, whatever it holds.
+    private mutating func scanHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) -> Int? {
+        let checkedEnd = start + limits.maxRequestLineBytes + limits.maxHeaderBytes + 4
+        var index = max(start, headScan.resumeIndex)
+        // Only LFs matter: every line end and the empty line are found from them, and a CR not
+        // followed by LF is left to the line's own checks.
+        while let lineFeed = nextLineFeed(bytes, from: index) {
+            let afterCR = lineFeed > start && bytes[lineFeed - 1] == .cr
+            if !afterCR, lineFeed < checkedEnd { throw .malformed("bare LF in request head") }
+            // The head ends at the first empty line; bytes after it belong to the body.
+            if afterCR, lineFeed >= start + 3, bytes[lineFeed - 2] == .lf, bytes[lineFeed - 3] == .cr {
+                headScan.resumeIndex = lineFeed + 1
+                return lineFeed - 3
+            }
+            if afterCR, headScan.requestLineEnd == nil { headScan.requestLineEnd = lineFeed - 1 }
+            index = lineFeed + 1
         }
-        scannedHeaderBytes = max(bytes.count, start)
+        headScan.resumeIndex = bytes.count
         return nil
     }
 
-    /// RFC 9112 §2.2 lets a server accept a bare LF as a line terminator; we refuse it everywhere
-    /// (head, chunk lines, trailers) with 400, so no two parsers on a path can frame it differently.
-    private mutating func checkLineEndings(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) {
-        let limit = min(bytes.count, start + limits.maxRequestLineBytes + limits.maxHeaderBytes + 4)
-        var index = max(start, checkedLineEndings)
-        while index < limit {
-            if bytes[index] == .lf {
-                if index == start || bytes[index - 1] != .cr { throw .malformed("bare LF in request head") }
-                // The head ends at the first empty line; bytes after it belong to the body.
-                if index >= start + 3, bytes[index - 2] == .lf, bytes[index - 3] == .cr { break }
-            }
-            index += 1
-        }
-        checkedLineEndings = index
+    /// The index of the next LF at or after `index`. `memchr` compares many bytes per instruction; a
+    /// byte loop costs about five instructions a byte, and the head is most of a typical request.
+    private func nextLineFeed(_ bytes: UnsafeBufferPointer<UInt8>, from index: Int) -> Int? {
+        guard index < bytes.count, let base = bytes.baseAddress,
+              let found = memchr(base + index, Int32(UInt8.lf), bytes.count - index)
+        else { return nil }
+        return UnsafeRawPointer(base).distance(to: UnsafeRawPointer(found))
     }
 
     private func checkIncompleteHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) {
         let available = bytes.count - start
-        let lineEnd = firstLineEnd(bytes, from: start, to: bytes.count)
+        let lineEnd = headScan.requestLineEnd
         if lineEnd == nil, available > limits.maxRequestLineBytes { throw .requestLineTooLong }
         if let lineEnd, lineEnd - start > limits.maxRequestLineBytes { throw .requestLineTooLong }
         if available > limits.maxRequestLineBytes + limits.maxHeaderBytes + 4 { throw .headersTooLarge }
@@ -140,43 +149,31 @@ public struct HTTPDecoder: Sendable {
         return nil
     }
 
-    private mutating func readHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to headEnd: Int) throws(Error) -> Head {
-        let lineEnd = firstLineEnd(bytes, from: start, to: headEnd + 2) ?? headEnd
+    private mutating func readHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to headEnd: Int) throws(Error) -> (request: HTTPRequest, framing: Framing) {
+        let lineEnd = headScan.requestLineEnd ?? headEnd
         guard lineEnd - start <= limits.maxRequestLineBytes else { throw .requestLineTooLong }
         let (method, target, version) = try readRequestLine(UnsafeBufferPointer(rebasing: bytes[start..<lineEnd]))
         guard headEnd - lineEnd <= limits.maxHeaderBytes else { throw .headersTooLarge }
-        let headers = try readHeaderFields(bytes, from: lineEnd + 2, to: headEnd + 2)
-        let normalized = try normalizedTarget(target)
+        let (headers, summary) = try readHeaderFields(bytes, from: lineEnd + 2, to: headEnd + 2)
+        let request = try makeRequest(method: method, target: target, version: version, headers: headers)
         do {
-            try checkHost(headers, version: version)
-            let framing = try readFraming(headers, version: version)
-            return Head(method: method, target: normalized, version: version, headers: headers, framing: framing)
+            try checkHost(summary, version: version)
+            return (request, summary.hasFramingField ? try readFraming(headers, version: version) : .none)
         } catch {
-            rejectedRequest = HTTPRequest(method: method, target: normalized, version: version, headers: headers)
+            rejectedRequest = request
             throw error
         }
     }
 
     /// RFC 9112 §3.2: 400 for any request with more than one Host or an invalid one, and for an
     /// HTTP/1.1 request with none.
-    private func checkHost(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) {
-        // One pass without collecting the values: every request runs this.
-        var host: String?
-        var count = 0
-        // By index: iterating copies each field out (a retain and release of its strings).
-        for index in headers.fields.indices where headers.fields[index].name.isEqualIgnoringASCIICase("Host") {
-            count += 1
-            host = headers.fields[index].value
-        }
-        if version == .http11, count != 1 { throw .malformed("missing or repeated Host header") }
-        guard count <= 1 else { throw .malformed("missing or repeated Host header") }
-        guard let host else { return }
-        let valid = host.utf8.withContiguousStorageIfAvailable { $0.allSatisfy(\.isHostCharacter) }
-            ?? host.utf8.allSatisfy(\.isHostCharacter)
-        if !valid { throw .malformed("invalid Host header") }
+    private func checkHost(_ summary: FieldSummary, version: HTTPVersion) throws(Error) {
+        if version == .http11, summary.hostCount != 1 { throw .malformed("missing or repeated Host header") }
+        guard summary.hostCount <= 1 else { throw .malformed("missing or repeated Host header") }
+        if summary.hostCount == 1, !summary.lastHostIsValid { throw .malformed("invalid Host header") }
     }
 
-    private func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (String, String, HTTPVersion) {
+    private func readRequestLine(_ line: UnsafeBufferPointer<UInt8>) throws(Error) -> (String, UnsafeBufferPointer<UInt8>, HTTPVersion) {
         guard let firstSpace = line.firstIndex(of: .space),
               let lastSpace = line.lastIndex(of: .space), lastSpace > firstSpace + 1
         else { throw .malformed("request line is not 'METHOD TARGET VERSION'") }
@@ -186,7 +183,7 @@ public struct HTTPDecoder: Sendable {
         guard !method.isEmpty, method.allSatisfy(\.isTokenCharacter) else { throw .malformed("invalid method") }
         // RFC 9112 §3.2 / RFC 3986: a target is visible ASCII; raw bytes ≥ 0x80 must be percent-encoded.
         guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .malformed("invalid request target") }
-        return (String(decoding: method, as: UTF8.self), String(decoding: target, as: UTF8.self), try readVersion(version))
+        return (String(decoding: method, as: UTF8.self), target, try readVersion(version))
     }
 
     private func readVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> HTTPVersion {
@@ -200,9 +197,17 @@ public struct HTTPDecoder: Sendable {
         return version
     }
 
-    private func normalizedTarget(_ target: String) throws(Error) -> String {
-        if target.hasPrefix("/") { return target }
-        if target == "*" { return target }
+    /// The request for a target already checked to be visible ASCII. Origin-form and asterisk-form
+    /// (RFC 9112 §3.2.1, §3.2.4) are kept as sent and split straight from their bytes.
+    private func makeRequest(method: String, target: UnsafeBufferPointer<UInt8>, version: HTTPVersion, headers: HTTPHeaders) throws(Error) -> HTTPRequest {
+        if target.first == UInt8(ascii: "/") || (target.count == 1 && target[0] == UInt8(ascii: "*")) {
+            return HTTPRequest(method: method, targetBytes: target, version: version, headers: headers)
+        }
+        let normalized = try normalizedAbsoluteTarget(String(decoding: target, as: UTF8.self))
+        return HTTPRequest(method: method, target: normalized, version: version, headers: headers)
+    }
+
+    private func normalizedAbsoluteTarget(_ target: String) throws(Error) -> String {
         // RFC 9112 §3.2.2: absolute-form must be accepted; keep only path and query.
         for scheme in ["http://", "https://"] where target.lowercasedASCII().hasPrefix(scheme) {
             let rest = target.dropFirst(scheme.count)
@@ -213,19 +218,80 @@ public struct HTTPDecoder: Sendable {
         throw .malformed("request target must be a path")
     }
 
-    private func readHeaderFields(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws(Error) -> HTTPHeaders {
+    /// What `checkHost` and `readFraming` need from the fields, noted from each field's bytes as it
+    /// is read, so neither looks every field up again by name.
+    private struct FieldSummary {
+        var hostCount = 0
+        /// Whether the last Host value is all RFC 3986 host characters.
+        var lastHostIsValid = false
+        /// Whether a Content-Length or Transfer-Encoding field is present, empty or not.
+        var hasFramingField = false
+
+        mutating func note(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
+            if name.isEqualIgnoringASCIICase(toLowercase: "host") {
+                hostCount += 1
+                lastHostIsValid = value.allSatisfy(\.isHostCharacter)
+            } else if name.isEqualIgnoringASCIICase(toLowercase: "content-length")
+                        || name.isEqualIgnoringASCIICase(toLowercase: "transfer-encoding") {
+                hasFramingField = true
+            }
+        }
+    }
+
+    private func readHeaderFields(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int, to end: Int) throws(Error) -> (HTTPHeaders, FieldSummary) {
+        var summary = FieldSummary()
         var headers = HTTPHeaders()
         headers.reserveCapacity(8)  // one allocation instead of growing 1 → 2 → 4 → 8
         var lineStart = start
         while lineStart < end - 2 {
-            guard let lineEnd = firstLineEnd(bytes, from: lineStart, to: end) else { break }
-            let line = UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd])
-            lineStart = lineEnd + 2
             guard headers.count < limits.maxHeaderCount else { throw .tooManyHeaders }
-            let (name, value) = try readFieldLine(line)
-            headers.add(name: String(decoding: name, as: UTF8.self), value: String(decoding: value, as: UTF8.self))
+            let (name, value, lineEnd) = try readHeaderLine(bytes, from: lineStart, to: end)
+            summary.note(name: name, value: value)
+            headers.add(name: fieldName(name), value: String(decoding: value, as: UTF8.self))
+            lineStart = lineEnd + 2
         }
-        return headers
+        return (headers, summary)
+    }
+
+    /// A field name as a String. Names most clients send, spelled as they send them, come from
+    /// literals: a literal costs nothing to make, a String built from bytes about 130 instructions.
+    private func fieldName(_ name: UnsafeBufferPointer<UInt8>) -> String {
+        switch name.count {
+        case 4 where name.isEqual(to: "Host"): "Host"
+        case 6 where name.isEqual(to: "Accept"): "Accept"
+        case 10 where name.isEqual(to: "User-Agent"): "User-Agent"
+        case 10 where name.isEqual(to: "Connection"): "Connection"
+        case 12 where name.isEqual(to: "Content-Type"): "Content-Type"
+        case 13 where name.isEqual(to: "Authorization"): "Authorization"
+        case 14 where name.isEqual(to: "Content-Length"): "Content-Length"
+        case 15 where name.isEqual(to: "Accept-Encoding"): "Accept-Encoding"
+        default: String(decoding: name, as: UTF8.self)
+        }
+    }
+
+    /// The header line at `lineStart`, found and checked in one walk: token bytes up to the colon,
+    /// then value bytes up to the CR of the line's CRLF. A line that walk does not accept goes to
+    /// `readFieldLine`, so a bad line gets the same error however it is bad.
+    private func readHeaderLine(_ bytes: UnsafeBufferPointer<UInt8>, from lineStart: Int, to end: Int) throws(Error)
+        -> (name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>, lineEnd: Int) {
+        var index = lineStart
+        while index < end, bytes[index].isTokenCharacter { index += 1 }
+        if index > lineStart, index < end, bytes[index] == .colon {
+            let colon = index
+            index += 1
+            while index < end, bytes[index] == .space || bytes[index] == .tab { index += 1 }
+            let valueStart = index
+            while index < end, bytes[index].isFieldValueCharacter { index += 1 }
+            if index + 1 < end, bytes[index] == .cr, bytes[index + 1] == .lf {
+                var valueEnd = index
+                while valueEnd > valueStart, bytes[valueEnd - 1] == .space || bytes[valueEnd - 1] == .tab { valueEnd -= 1 }
+                return (UnsafeBufferPointer(rebasing: bytes[lineStart..<colon]),
+                        UnsafeBufferPointer(rebasing: bytes[valueStart..<valueEnd]), index)
+            }
+        }
+        let lineEnd = firstLineEnd(bytes, from: lineStart, to: end) ?? end
+        let (name, value) = try readFieldLine(UnsafeBufferPointer(rebasing: bytes[lineStart..<lineEnd]))
+        return (name, value, lineEnd)
     }
 
     /// One `name: value` line (a header or a trailer), validated by RFC 9112 §5.
@@ -241,15 +307,15 @@ public struct HTTPDecoder: Sendable {
         while valueStart < valueEnd, line[valueStart] == .space || line[valueStart] == .tab { valueStart += 1 }
         while valueEnd > valueStart, line[valueEnd - 1] == .space || line[valueEnd - 1] == .tab { valueEnd -= 1 }
         let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
-        guard value.allSatisfy({ $0 >= 0x20 || $0 == .tab }), !value.contains(0x7F) else {
+        guard value.allSatisfy(\.isFieldValueCharacter) else {
             throw .malformed("control character in header value")
         }
         return (name, value)
     }
 
+    /// The framing of a request that has a Content-Length or Transfer-Encoding field (most have
+    /// neither, and are framed `.none` without a lookup).
     private func readFraming(_ headers: HTTPHeaders, version: HTTPVersion) throws(Error) -> Framing {
-        // Most requests carry neither header: one pass finds out without building arrays.
-        guard headers.contains("Content-Length") || headers.contains("Transfer-Encoding") else { return .none }
         let lengths = headers.values(for: "Content-Length")
         // Presence, not content, decides: an empty `Transfer-Encoding:` beside Content-Length is
         // still both framings (RFC 9112 §6.3: 400 and close).
@@ -289,9 +355,9 @@ public struct HTTPDecoder: Sendable {
         var trailerCount = 0
     }
 
-    private func readBody(_ bytes: UnsafeBufferPointer<UInt8>, pending: inout Pending) throws(Error) -> ([UInt8], Int)? {
-        let start = pending.bodyStart
-        switch pending.head.framing {
+    private func readBody(_ bytes: UnsafeBufferPointer<UInt8>, pending: inout PendingBody) throws(Error) -> ([UInt8], Int)? {
+        let start = pending.start
+        switch pending.framing {
         case .none:
             return ([], start)
         case .length(let length):
@@ -399,6 +465,27 @@ extension HTTPDecoder {
     }
 }
 
+extension UnsafeBufferPointer<UInt8> {
+    /// Byte-for-byte comparison with a literal.
+    func isEqual(to literal: StaticString) -> Bool {
+        guard count == literal.utf8CodeUnitCount else { return false }
+        guard let baseAddress else { return true }
+        return memcmp(baseAddress, literal.utf8Start, count) == 0
+    }
+
+    /// ASCII case-insensitive comparison of a field name's bytes with a lowercase name, as
+    /// `String.isEqualIgnoringASCIICase` compares names (RFC 9110 §5.1).
+    func isEqualIgnoringASCIICase(toLowercase name: StaticString) -> Bool {
+        guard count == name.utf8CodeUnitCount else { return false }
+        let expected = name.utf8Start
+        for index in 0..<count where self[index] != expected[index] {
+            let folded = self[index] | 0x20
+            guard folded == expected[index], folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else { return false }
+        }
+        return true
+    }
+}
+
 extension UInt8 {
     static let cr = UInt8(ascii: "\r")
     static let lf = UInt8(ascii: "\n")
@@ -428,6 +515,10 @@ extension UInt8 {
         default: false
         }
     }
+
+    /// RFC 9110 §5.5 field-vchar or whitespace: anything but control characters, tab excepted
+    /// (obs-text, bytes ≥ 0x80, is allowed).
+    var isFieldValueCharacter: Bool { (self >= 0x20 && self != 0x7F) || self == .tab }
 
     /// RFC 9110 §5.6.2 tchar.
     var isTokenCharacter: Bool {

@@ -26,7 +26,8 @@ public struct HTTPRequest: Sendable {
         }
     }
 
-    /// Creates a request from parts; used by the decoder and by in-process tests.
+    /// Creates a request from parts; used by in-process tests, HTTP/2, and the decoder for an
+    /// absolute-form target (origin-form targets go through `init(method:targetBytes:version:headers:)`).
     public init(
         method: String = "GET",
         target: String,
@@ -34,22 +35,53 @@ public struct HTTPRequest: Sendable {
         headers: HTTPHeaders = [:],
         body: [UInt8] = []
     ) {
+        let parts = target.utf8.withContiguousStorageIfAvailable(TargetParts.init)
+            ?? Array(target.utf8).withUnsafeBufferPointer(TargetParts.init)
+        self.init(method: method, target: target, parts: parts, version: version, headers: headers, body: body)
+    }
+
+    /// The decoder's initializer: path and query come straight from the request line's target bytes,
+    /// already in hand, instead of a second walk over a `String` built from them.
+    init(method: String, targetBytes: UnsafeBufferPointer<UInt8>, version: HTTPVersion, headers: HTTPHeaders) {
+        let parts = TargetParts(targetBytes)
+        // A target without query or escapes is its own path: one string instead of two equal ones.
+        let target = parts.isPlainPath ? parts.path : String(decoding: targetBytes, as: UTF8.self)
+        self.init(method: method, target: target, parts: parts, version: version, headers: headers, body: [])
+    }
+
+    private init(method: String, target: String, parts: TargetParts, version: HTTPVersion, headers: HTTPHeaders, body: [UInt8]) {
         self.method = method
         self.target = target
+        self.path = parts.path
+        self.rawQuery = parts.rawQuery
+        self.query = parts.query
         self.version = version
         self.headers = headers
         self.body = body
-        // Byte-level search: Character-level String indexing costs grapheme checks per step.
-        let pathPart: Substring
-        if let mark = target.utf8.firstIndex(of: UInt8(ascii: "?")) {
-            pathPart = target[..<mark]
-            rawQuery = String(target[target.utf8.index(after: mark)...])
-        } else {
-            pathPart = Substring(target)
-            rawQuery = ""
+    }
+
+    /// A target split at its first `?` (RFC 3986 §3.4), each part decoded from the bytes.
+    private struct TargetParts {
+        var path: String
+        var rawQuery: String
+        var query: [QueryItem]
+        /// Whether the target is exactly `path`: no `?` and nothing percent-decoded.
+        var isPlainPath: Bool
+
+        init(_ target: UnsafeBufferPointer<UInt8>) {
+            guard let mark = target.firstIndex(of: UInt8(ascii: "?")) else {
+                isPlainPath = !target.contains(UInt8(ascii: "%"))
+                path = isPlainPath ? String(decoding: target, as: UTF8.self) : PercentDecoding.decode(bytes: target, plusIsSpace: false)
+                rawQuery = ""
+                query = []
+                return
+            }
+            let queryBytes = UnsafeBufferPointer(rebasing: target[(mark + 1)...])
+            isPlainPath = false
+            path = PercentDecoding.decode(bytes: UnsafeBufferPointer(rebasing: target[..<mark]), plusIsSpace: false)
+            rawQuery = String(decoding: queryBytes, as: UTF8.self)
+            query = PercentDecoding.queryItems(bytes: queryBytes)
         }
-        path = PercentDecoding.decode(pathPart, plusIsSpace: false)
-        query = PercentDecoding.queryItems(rawQuery)
     }
 
     /// The first value of a query parameter.
@@ -98,7 +130,7 @@ public enum PercentDecoding {
 
     /// The byte-level decoder behind ``decode(_:plusIsSpace:)``: a generic `UTF8View` walk costs
     /// several times as much per byte, and every request decodes its path and query.
-    private static func decode(bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> String {
+    static func decode(bytes: UnsafeBufferPointer<UInt8>, plusIsSpace: Bool) -> String {
         if !bytes.contains(where: { $0 == UInt8(ascii: "%") || (plusIsSpace && $0 == UInt8(ascii: "+")) }) {
             return String(decoding: bytes, as: UTF8.self)
         }
@@ -139,7 +171,8 @@ public enum PercentDecoding {
         return Array(query.utf8).withUnsafeBufferPointer(queryItems(bytes:))
     }
 
-    private static func queryItems(bytes: UnsafeBufferPointer<UInt8>) -> [HTTPRequest.QueryItem] {
+    static func queryItems(bytes: UnsafeBufferPointer<UInt8>) -> [HTTPRequest.QueryItem] {
+        guard !bytes.isEmpty else { return [] }
         var items: [HTTPRequest.QueryItem] = []
         items.reserveCapacity(bytes.reduce(1) { $1 == UInt8(ascii: "&") ? $0 + 1 : $0 })  // one allocation
         var start = 0
