@@ -13,6 +13,9 @@ public struct HTTPDecoder: Sendable {
     public var limits: HTTPLimits
     /// How far the head in progress has been scanned, so a head that arrives in pieces is scanned once.
     private var headScan = HeadScan()
+    /// Bytes `scanHead` has looked at over this decoder's life: tests check that a head arriving in
+    /// pieces is looked at once (a rescan from the start would make a slow head quadratic).
+    private(set) var headBytesScanned = 0
     /// The request in progress once its head is parsed, its body still empty. Kept apart from
     /// `pendingBody` so it moves out whole when done: taking it out of a larger struct copied it,
     /// a retain and a release of each of its strings and arrays.
@@ -106,6 +109,7 @@ public struct HTTPDecoder: Sendable {
     private mutating func scanHead(_ bytes: UnsafeBufferPointer<UInt8>, from start: Int) throws(Error) -> Int? {
         let checkedEnd = start + limits.maxRequestLineBytes + limits.maxHeaderBytes + 4
         var index = max(start, headScan.resumeIndex)
+        let scanStart = index
         // Only LFs matter: every line end and the empty line are found from them, and a CR not
         // followed by LF is left to the line's own checks.
         while let lineFeed = nextLineFeed(bytes, from: index) {
@@ -113,12 +117,14 @@ public struct HTTPDecoder: Sendable {
             if !afterCR, lineFeed < checkedEnd { throw .malformed("bare LF in request head") }
             // The head ends at the first empty line; bytes after it belong to the body.
             if afterCR, lineFeed >= start + 3, bytes[lineFeed - 2] == .lf, bytes[lineFeed - 3] == .cr {
+                headBytesScanned += lineFeed + 1 - scanStart
                 headScan.resumeIndex = lineFeed + 1
                 return lineFeed - 3
             }
             if afterCR, headScan.requestLineEnd == nil { headScan.requestLineEnd = lineFeed - 1 }
             index = lineFeed + 1
         }
+        headBytesScanned += bytes.count - scanStart
         headScan.resumeIndex = bytes.count
         return nil
     }
