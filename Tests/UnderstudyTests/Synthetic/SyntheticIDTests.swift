@@ -44,4 +44,22 @@ struct SyntheticIDTests {
         #expect(format.number(of: String(decoding: edited, as: UTF8.self), seed: 1, count: 100) == nil)
         #expect(format.number(of: format.id(for: 150, seed: 1), seed: 1, count: 100) == nil)
     }
+
+    /// Every single-byte edit of a handed-out id, filler digits included, is not an id we handed out.
+    @Test func everyOneByteEdit_isRefused() {
+        for format in Self.formats {
+            for number in [0, 7, 99] {
+                let id = Array(format.id(for: number, seed: 3).utf8)
+                #expect(format.number(of: String(decoding: id, as: UTF8.self), seed: 3, count: 100) == number)
+                for position in id.indices {
+                    var edited = id
+                    edited[position] = edited[position] == UInt8(ascii: "A") ? UInt8(ascii: "B") : UInt8(ascii: "A")
+                    let answer = format.number(of: String(decoding: edited, as: UTF8.self), seed: 3, count: 100)
+                    // Another user's id is a legitimate answer only if it is that user's exact id.
+                    #expect(answer == nil || format.id(for: answer!, seed: 3) == String(decoding: edited, as: UTF8.self), "\(position)")
+                    #expect(answer != number)
+                }
+            }
+        }
+    }
 }
