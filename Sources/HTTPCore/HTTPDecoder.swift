@@ -234,11 +234,11 @@ public struct HTTPDecoder: Sendable {
         var hasFramingField = false
 
         mutating func note(name: UnsafeBufferPointer<UInt8>, value: UnsafeBufferPointer<UInt8>) {
-            if name.isEqualIgnoringASCIICase(toLowercase: "host") {
+            if name.isEqualIgnoringASCIICase("host") {
                 hostCount += 1
                 lastHostIsValid = value.allSatisfy(\.isHostCharacter)
-            } else if name.isEqualIgnoringASCIICase(toLowercase: "content-length")
-                        || name.isEqualIgnoringASCIICase(toLowercase: "transfer-encoding") {
+            } else if name.isEqualIgnoringASCIICase("content-length")
+                        || name.isEqualIgnoringASCIICase("transfer-encoding") {
                 hasFramingField = true
             }
         }
@@ -468,27 +468,6 @@ extension HTTPDecoder {
             case .unsupportedVersion: "unsupported HTTP version"
             }
         }
-    }
-}
-
-extension UnsafeBufferPointer<UInt8> {
-    /// Byte-for-byte comparison with a literal.
-    func isEqual(to literal: StaticString) -> Bool {
-        guard count == literal.utf8CodeUnitCount else { return false }
-        guard let baseAddress else { return true }
-        return memcmp(baseAddress, literal.utf8Start, count) == 0
-    }
-
-    /// ASCII case-insensitive comparison of a field name's bytes with a lowercase name, as
-    /// `String.isEqualIgnoringASCIICase` compares names (RFC 9110 §5.1).
-    func isEqualIgnoringASCIICase(toLowercase name: StaticString) -> Bool {
-        guard count == name.utf8CodeUnitCount else { return false }
-        let expected = name.utf8Start
-        for index in 0..<count where self[index] != expected[index] {
-            let folded = self[index] | 0x20
-            guard folded == expected[index], folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else { return false }
-        }
-        return true
     }
 }
 

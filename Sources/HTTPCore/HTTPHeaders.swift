@@ -92,13 +92,7 @@ extension String {
     func isEqualIgnoringASCIICase(_ other: String) -> Bool {
         guard utf8.count == other.utf8.count else { return false }
         let fast = utf8.withContiguousStorageIfAvailable { lhs in
-            other.utf8.withContiguousStorageIfAvailable { rhs -> Bool in
-                for index in 0..<lhs.count where lhs[index] != rhs[index] {
-                    let folded = lhs[index] | 0x20
-                    guard folded == rhs[index] | 0x20, folded >= UInt8(ascii: "a"), folded <= UInt8(ascii: "z") else { return false }
-                }
-                return true
-            }
+            other.utf8.withContiguousStorageIfAvailable { rhs in lhs.isEqualIgnoringASCIICase(rhs) }
         }
         if let result = fast ?? nil { return result }
         return Substring(self).isEqualIgnoringASCIICase(Substring(other))

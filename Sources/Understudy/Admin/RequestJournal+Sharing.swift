@@ -1,9 +1,4 @@
 import HTTPCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 extension RequestJournal {
     /// A client that polls a page gets the same body and sends the same target and headers each time.
@@ -33,12 +28,7 @@ extension [UInt8] {
     /// Byte equality in one `memcmp`, skipped when both arrays are the same storage (a handler
     /// that answers with a stored body).
     func hasSameBytes(as other: [UInt8]) -> Bool {
-        guard count == other.count else { return false }
-        return withUnsafeBytes { lhs in
-            other.withUnsafeBytes { rhs in
-                lhs.baseAddress == rhs.baseAddress || memcmp(lhs.baseAddress!, rhs.baseAddress!, lhs.count) == 0
-            }
-        }
+        withUnsafeBufferPointer { lhs in other.withUnsafeBufferPointer { rhs in lhs.hasSameBytes(as: rhs) } }
     }
 }
 
@@ -85,25 +75,21 @@ extension HTTPHeaders {
     func hasSameBytes(as other: HTTPHeaders) -> Bool { fields.hasSameBytes(as: other.fields) }
 }
 
-extension [HTTPHeaders.Field] {
-    /// Same fields in the same order, names and values byte for byte.
-    func hasSameBytes(as other: [HTTPHeaders.Field]) -> Bool {
-        guard count == other.count else { return false }
-        for index in indices {
-            // Values first: of two fields with the same name, the value is what differs.
-            guard self[index].value.hasSameBytes(as: other[index].value), self[index].name.hasSameBytes(as: other[index].name) else {
-                return false
-            }
-        }
-        return true
-    }
+/// A name and a value of a request, header field or query item, compared as a pair.
+protocol NameValuePair {
+    var name: String { get }
+    var value: String { get }
 }
 
-extension [HTTPRequest.QueryItem] {
-    /// Same items in the same order, names and values byte for byte.
-    func hasSameBytes(as other: [HTTPRequest.QueryItem]) -> Bool {
+extension HTTPHeaders.Field: NameValuePair {}
+extension HTTPRequest.QueryItem: NameValuePair {}
+
+extension Array where Element: NameValuePair {
+    /// Same pairs in the same order, names and values byte for byte.
+    func hasSameBytes(as other: [Element]) -> Bool {
         guard count == other.count else { return false }
         for index in indices {
+            // Values first: of two pairs with the same name, the value is what differs.
             guard self[index].value.hasSameBytes(as: other[index].value), self[index].name.hasSameBytes(as: other[index].name) else {
                 return false
             }

@@ -1,9 +1,4 @@
 import HTTPCore
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
 
 /// Matches a request path against route patterns with `{name}` segments, then by method.
 /// Paths are split once; patterns are compared segment by segment without allocation per route.
@@ -188,18 +183,14 @@ struct PathPattern: Sendable {
     /// the pattern has (routes are kept by segment count).
     func matches(_ path: UnsafeBufferPointer<UInt8>, _ bounds: UnsafeBufferPointer<Range<Int>>) -> Bool {
         guard bounds.count == segmentBytes.count else { return false }
-        // Lengths first, on plain integers: most same-length patterns differ there (a 1Password
-        // path meets eighteen of them).
-        for index in bounds.indices where literalLengths[index] >= 0 && literalLengths[index] != bounds[index].count { return false }
         for index in bounds.indices {
-            let expected = segmentBytes[index]
             let range = bounds[index]
-            if literalLengths[index] >= 0 {
-                if !Self.bytes(path, range, equal: expected) { return false }
-            } else if !expected.isEmpty {
-                guard range.count > expected.count,
-                      Self.bytes(path, (range.upperBound - expected.count)..<range.upperBound, equal: expected) else { return false }
+            let matched = segmentBytes[index].withUnsafeBufferPointer { expected in
+                if literalLengths[index] >= 0 { return UnsafeBufferPointer(rebasing: path[range]).hasSameBytes(as: expected) }
+                return expected.isEmpty || (range.count > expected.count
+                    && UnsafeBufferPointer(rebasing: path[(range.upperBound - expected.count)..<range.upperBound]).hasSameBytes(as: expected))
             }
+            if !matched { return false }
         }
         return true
     }
@@ -214,11 +205,5 @@ struct PathPattern: Sendable {
             parameters[name] = String(decoding: value, as: UTF8.self)
         }
         return parameters
-    }
-
-    private static func bytes(_ path: UnsafeBufferPointer<UInt8>, _ range: Range<Int>, equal expected: [UInt8]) -> Bool {
-        expected.withUnsafeBufferPointer { expected in
-            expected.count == range.count && (range.isEmpty || memcmp(path.baseAddress! + range.lowerBound, expected.baseAddress!, range.count) == 0)
-        }
     }
 }

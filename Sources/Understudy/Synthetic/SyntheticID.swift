@@ -1,8 +1,5 @@
-#if canImport(Glibc)
-import Glibc
-#elseif canImport(Darwin)
-import Darwin
-#endif
+import HTTPCore
+
 /// Vendor-format ids for generated users that decode back to the user's number, so a million
 /// generated users need no id table: `after=<id>` or a cursor naming a user is an arithmetic
 /// lookup. The number is scrambled by an invertible 64-bit permutation keyed by the seed, so
@@ -113,7 +110,7 @@ public struct SyntheticIDFormat: Sendable {
             writeDigits(of: Int(number), seed: seed, into: digits)
             // memcmp: the generic `elementsEqual` walked both buffers through iterators (~750
             // instructions of a deep Factory page, callgrind).
-            return digits.count == body.count && (body.isEmpty || memcmp(digits.baseAddress!, body.baseAddress!, body.count) == 0)
+            return UnsafeBufferPointer(digits).hasSameBytes(as: body)
         }
         return matches ? Int(number) : nil
     }
