@@ -177,15 +177,16 @@ public final class VendorRequest: Sendable {
         var canonical = header
         if !(schemes.count == 1 && schemes[0].isEmpty) {
             guard let value = AuthorizationValue(header) else { return .wrongScheme(header) }
-            // Scheme words are ASCII, so bytes compare exactly as `==` would, without its Unicode machinery.
-            guard let match = schemes.first(where: value.schemeIs)
-                ?? (schemeIsCaseSensitive ? nil : schemes.first(where: value.schemeIsIgnoringASCIICase))
-                // Non-ASCII (a Kelvin sign folds to `k`): the full Unicode comparison, as before.
-                ?? (schemeIsCaseSensitive || value.schemeIsASCII ? nil : schemes.first { $0.lowercased() == value.scheme.lowercased() })
-            else { return .wrongScheme(header) }
             credential = value.credential
-            // Seeds spell the scheme canonically; only a differently cased scheme needs rebuilding.
-            if !value.schemeIs(match) { canonical = "\(match) \(credential)" }
+            // Scheme words are ASCII, so bytes compare exactly as `==` would, without its Unicode machinery.
+            if !schemes.contains(where: value.schemeIs) {
+                guard let match = (schemeIsCaseSensitive ? nil : schemes.first(where: value.schemeIsIgnoringASCIICase))
+                    // Non-ASCII (a Kelvin sign folds to `k`): the full Unicode comparison, as before.
+                    ?? (schemeIsCaseSensitive || value.schemeIsASCII ? nil : schemes.first { $0.lowercased() == value.scheme.lowercased() })
+                else { return .wrongScheme(header) }
+                // Seeds spell the scheme canonically; only a differently cased scheme needs rebuilding.
+                canonical = "\(match) \(credential)"
+            }
         }
         if let role = seed.role(forAuthorization: canonical) { return role == .admin ? .admin : .member }
         return acceptsAnyKey ? .admin : .unknownKey(String(credential))
