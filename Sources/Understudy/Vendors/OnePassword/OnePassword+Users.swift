@@ -163,11 +163,10 @@ extension OnePassword {
             // Gateway stage: each field takes one value (proto or JSON name); max_page_size must parse as int32.
             func single(_ field: String, _ alias: String) throws(Failure) -> String? {
                 // One walk without building an array: a list request asks this three times.
+                func named(_ item: HTTPRequest.QueryItem) -> Bool { item.name == field || item.name == alias }
                 var first: String?
-                for index in http.query.indices where http.query[index].name == field || http.query[index].name == alias {
-                    guard first == nil else {
-                        throw .tooManyValues(field: field, values: http.query.filter { $0.name == field || $0.name == alias }.map(\.value))
-                    }
+                for index in http.query.indices where named(http.query[index]) {
+                    guard first == nil else { throw .tooManyValues(field: field, values: http.query.filter(named).map(\.value)) }
                     first = http.query[index].value
                 }
                 return first
