@@ -152,26 +152,32 @@ public enum Base64 {
         return Array(text.utf8).withUnsafeBufferPointer(decode(bytes:))
     }
 
+    /// Which characters may stand for 62 and 63: `+/`, `-_`, or either pair.
+    private enum Alphabet { case standard, urlSafe, either }
+
+    /// The six bits a character stands for, or `nil` for a character outside `alphabet`.
+    private static func sextet(_ byte: UInt8, _ alphabet: Alphabet) -> UInt8? {
+        switch byte {
+        case 65...90: byte - 65
+        case 97...122: byte - 71
+        case 48...57: byte + 4
+        case UInt8(ascii: "+") where alphabet != .urlSafe, UInt8(ascii: "-") where alphabet != .standard: 62
+        case UInt8(ascii: "/") where alphabet != .urlSafe, UInt8(ascii: "_") where alphabet != .standard: 63
+        default: nil
+        }
+    }
+
     /// Decodes `text` into `output` only if it is exactly what `encode(_:urlSafe:padded: false)` gives
     /// for the bytes it holds: characters of that one alphabet, no padding, no length that leaves a
     /// lone character, and zero bits in the last character's unused tail. The byte count, or `nil`
     /// (also when `output` is too small). Equivalent to decoding, re-encoding and comparing, in one pass.
     static func decodeCanonical(_ text: UnsafeBufferPointer<UInt8>, urlSafe: Bool, into output: UnsafeMutableBufferPointer<UInt8>) -> Int? {
-        let (plus, slash) = urlSafe ? (UInt8(ascii: "-"), UInt8(ascii: "_")) : (UInt8(ascii: "+"), UInt8(ascii: "/"))
         guard text.count % 4 != 1, text.count / 4 * 3 + max(text.count % 4 - 1, 0) <= output.count else { return nil }
         var accumulator: UInt32 = 0
         var bits = 0
         var written = 0
         for byte in text {
-            let value: UInt8
-            switch byte {
-            case 65...90: value = byte - 65
-            case 97...122: value = byte - 71
-            case 48...57: value = byte + 4
-            case plus: value = 62
-            case slash: value = 63
-            default: return nil
-            }
+            guard let value = sextet(byte, urlSafe ? .urlSafe : .standard) else { return nil }
             accumulator = accumulator << 6 | UInt32(value)
             bits += 6
             if bits >= 8 {
@@ -195,16 +201,7 @@ public enum Base64 {
         output.reserveCapacity(bytes.count / 4 * 3 + 2)
         for byte in bytes {
             if byte == 61 { padding += 1; continue }
-            guard padding == 0 else { return nil }
-            let value: UInt8
-            switch byte {
-            case 65...90: value = byte - 65
-            case 97...122: value = byte - 71
-            case 48...57: value = byte + 4
-            case 43, 45: value = 62
-            case 47, 95: value = 63
-            default: return nil
-            }
+            guard padding == 0, let value = sextet(byte, .either) else { return nil }
             characters += 1
             accumulator = accumulator << 6 | UInt32(value)
             bits += 6
