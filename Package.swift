@@ -19,6 +19,8 @@ let package = Package(
     ],
     targets: [
         .target(name: "CEventPoll"),
+        // Seeds/ and Specs/ compiled in as C arrays (Scripts/embed_data.py says why not Swift literals).
+        .target(name: "CEmbeddedData"),
         // HTTP/2 framing, HPACK and flow control; the one system package the project needs.
         .systemLibrary(name: "CNghttp2", pkgConfig: "libnghttp2", providers: [.apt(["libnghttp2-dev"])]),
         .target(
@@ -28,7 +30,7 @@ let package = Package(
         ),
         .target(
             name: "Understudy",
-            dependencies: ["HTTPCore", .product(name: "Logging", package: "swift-log")],
+            dependencies: ["HTTPCore", "CEmbeddedData", .product(name: "Logging", package: "swift-log")],
             swiftSettings: strictSettings
         ),
         .executableTarget(

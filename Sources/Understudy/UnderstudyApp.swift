@@ -63,7 +63,7 @@ public final class UnderstudyApp: HTTPHandler {
         let loadsOnFirstUse = configuration.seedsDirectory == nil && configuration.generation == nil
         var records: [VendorRecord] = []
         for vendor in vendors {
-            if loadsOnFirstUse, EmbeddedData.seeds[vendor.id] != nil {
+            if loadsOnFirstUse, EmbeddedData.hasSeed(vendor.id) {
                 records.append(VendorRecord(api: vendor, loadingOnFirstUse: {
                     do { return try Self.load(vendor, configuration: configuration, context: context) } catch {
                         fatalError("the embedded seed for \(vendor.id) does not load (the seed tests catch this): \(error)")

@@ -145,7 +145,7 @@ extension UnderstudyApp {
         guard let chosen = version.map({ wanted in versions.first { $0.id == wanted } }) ?? versions.first else {
             return AdminResponses.error(.notFound, "no version '\(version ?? "")' of \(id); known: \(versions.map(\.id).joined(separator: ", "))")
         }
-        guard let spec = EmbeddedData.specs[chosen.spec] else {
+        guard let spec = EmbeddedData.spec(chosen.spec) else {
             return AdminResponses.error(.notFound, "no spec document '\(chosen.spec)' is embedded")
         }
         return HTTPResponse(status: .ok, text: spec)

@@ -8,7 +8,7 @@ import Darwin
 enum SeedSource {
     static func text(for vendor: String, directory: String?) throws(SeedError) -> (text: String, file: String) {
         guard let directory else {
-            guard let text = EmbeddedData.seeds[vendor] else {
+            guard let text = EmbeddedData.seed(vendor) else {
                 throw SeedError(file: "Seeds/\(vendor).json", path: "$", problem: "no embedded seed for this vendor")
             }
             return (text, "Seeds/\(vendor).json (embedded)")

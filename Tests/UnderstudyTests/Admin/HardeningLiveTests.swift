@@ -155,7 +155,7 @@ struct HardeningLiveTests {
     }
 
     @Test func duplicateKeysInSeedsAndFaultFiles_areErrorsNamingTheKey() throws {
-        let seed = try #require(EmbeddedData.seeds["openai"])
+        let seed = try #require(EmbeddedData.seed("openai"))
         let doubled = seed.replacingOccurrences(of: #""vendor": "openai""#, with: #""vendor": "openai", "vendor": "openai""#)
         #expect(doubled != seed)
         #expect(throws: SeedError.self) { try VendorSeed.read(doubled, file: "openai.json", vendor: OpenAIAdmin()) }

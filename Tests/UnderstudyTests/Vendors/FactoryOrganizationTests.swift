@@ -97,7 +97,7 @@ struct FactoryOrganizationTests {
     // MARK: - Seeds
 
     static func seed(replacing key: String, with value: String) throws -> String {
-        var root = try JSONValue.parse(EmbeddedData.seeds["factory"]!)
+        var root = try JSONValue.parse(EmbeddedData.seed("factory")!)
         guard case .object(var members) = root else { return "" }
         members.removeAll { $0.0 == key }
         members.append((key, try JSONValue.parse(value)))
@@ -132,7 +132,7 @@ struct FactoryOrganizationTests {
     }
 
     @Test func organizationSeedKeysAreOptional() throws {
-        var root = try JSONValue.parse(EmbeddedData.seeds["factory"]!)
+        var root = try JSONValue.parse(EmbeddedData.seed("factory")!)
         guard case .object(let members) = root else { return }
         root = .object(members.filter { !["seatLimit", "memberRoles", "invites"].contains($0.0) })
         var writer = JSONWriter()

@@ -37,7 +37,7 @@ struct FactoryTests {
         // Written out by hand from Seeds/factory.json: optional fields omitted (never null), metadata kept in order.
         #expect(page.contains(#"{"id":"user_01EX50CDMHWHYH41G4BZV25X6E","email":"isabel.eriksen@example.com","firstName":"Isabel","lastName":"Eriksen","createdAt":"2021-01-28T17:24:17.169Z","lastSignInAt":"2021-02-05T16:35:39.644Z","metadata":{"department":"Design","team":"core"}},{"id":"user_01EYSNGBWXGGER05K94V8XV8NR","email":"diegod@example.com","createdAt":"2021-02-18T04:13:57.021Z","lastSignInAt":"2021-05-01T03:35:33.060Z","metadata":{}}],"pagination":{"hasMore":true,"nextCursor":"user_01EYSNGBWXGGER05K94V8XV8NR"}}"#))
         // Every user, walked at the maximum page size, equals its seed object key for key.
-        let seeds = try #require(try JSONValue.parse(EmbeddedData.seeds["factory"]!)["users"]?.arrayValue)
+        let seeds = try #require(try JSONValue.parse(EmbeddedData.seed("factory")!)["users"]?.arrayValue)
         var listed: [JSONValue] = []
         var cursor = ""
         while true {

@@ -196,7 +196,7 @@ struct OnePasswordUsersTests {
     @Test func specs_documentEveryOperationOfTheirVersion() throws {
         let vendor = OnePassword()
         for version in vendor.versions {
-            let spec = try JSONValue.parse(Array(try #require(EmbeddedData.specs[version.spec]).utf8))
+            let spec = try JSONValue.parse(Array(try #require(EmbeddedData.spec(version.spec)).utf8))
             #expect(spec["info"]?["version"] == .string(version.id))
             let operations = vendor.operations().filter { $0.version == version.id }
             #expect(operations.count == 6)

@@ -44,7 +44,7 @@ struct OpenPhoneTests {
         #expect(page.hasPrefix(#"{"data":[{"id":"USH0t5qpBA","email":"zainab.rahman@example.net","firstName":"Zainab","lastName":"Rahman","pictureUrl":"https://cdn.example.com/avatars/USH0t5qpBA.jpg","role":"owner","createdAt":"2021-01-03T04:28:07Z","updatedAt":"2021-02-20T08:58:27Z"},"#))
         #expect(page.contains(#"{"id":"USweOYjcFe","email":"anikao@example.com","firstName":"Anika","lastName":"Okonkwo","pictureUrl":null,"role":"member","createdAt":"2021-02-21T16:07:06Z","updatedAt":"2021-07-30T20:53:43Z"}]"#))
         // Every user, walked at the maximum page size, equals its seed object key for key.
-        let seeds = try #require(try JSONValue.parse(EmbeddedData.seeds["openphone"]!)["users"]?.arrayValue)
+        let seeds = try #require(try JSONValue.parse(EmbeddedData.seed("openphone")!)["users"]?.arrayValue)
         var listed: [JSONValue] = []
         var token = ""
         while true {
