@@ -18,10 +18,10 @@ if [ "$(cat "$STAMP" 2>/dev/null || true)" != "$WANT" ]; then
   echo "$WANT" >"$STAMP"
 fi
 
-# 2. Server binary: the release build users run (and fast enough to walk 100 000 generated users).
+# 2. Server binary: the one the Dockerfile ships, linked as Scripts/build-release links it (and fast
+# enough to walk 100 000 generated users). Rebuilt when stale; never test an old binary.
 if [ -z "${UNDERSTUDY_BIN:-}" ]; then
-  swift build -c release --product understudy  # a no-op when up to date; never test a stale binary
-  UNDERSTUDY_BIN="$(swift build -c release --show-bin-path)/understudy"
+  UNDERSTUDY_BIN="$("$HERE/../../Scripts/build-release")"
 fi
 
 # 3. Start the server on a free port; always stop it (by its PID) on exit.
