@@ -5,6 +5,14 @@ struct VendorNumbersTests {
     /// Request ids are part of what a client sees and must not change between builds (determinism):
     /// the first is the one `x-request-id` carried on a fresh server's first OpenAI response
     /// before the arithmetic rewrite; the others pin the digit order and both ends of the counter.
+    @Test func hexDigits_matchesStringRadix() {
+        for value: UInt32 in [0, 1, 9, 10, 15, 16, 0xABCD_EF01, 0x1234_5678, 0x9FA0_0AF9, .max, .max - 1] {
+            let bytes = withUnsafeBytes(of: VendorNumbers.hexDigits(value)) { Array($0) }
+            let expected = String(value, radix: 16)
+            #expect(String(decoding: bytes, as: UTF8.self) == String(repeating: "0", count: 8 - expected.count) + expected)
+        }
+    }
+
     @Test func hex32_isByteIdenticalToTheTableVersion() {
         #expect(VendorNumbers.hex32(1, prefix: "req_") == "req_910a2dec89025cc1e99ff867dbf682c9")
         #expect(VendorNumbers.hex32(0) == "e220a8397b1dcdaf6e789e6aa1b965f4")
