@@ -27,7 +27,11 @@ extension HTTPServer {
         connection.http2 = h2
         connection.requestStartedAt = nil
         if isDraining { _ = h2.transport.drain(exchangeInFlight: true) }
-        if let upgraded { answerHTTP2(upgraded, streamID: 1, on: connection, h2) }
+        // Stream 1 is answered once the client speaks HTTP/2, as Go's x/net/http2 does (it reads the
+        // client preface before serving the upgrade request). Sent right behind the 101, a large first
+        // response arrives in the same read as the 101's head, and curl refuses more than 32 KiB
+        // there ("connection buffer size is too small to store data following HTTP Upgrade").
+        h2.upgradeRequest = upgraded
         receiveHTTP2(connection, h2)
     }
 
@@ -81,6 +85,10 @@ extension HTTPServer {
                 return
             }
             connection.consumeInput(connection.input.count)
+            if let upgraded = h2.upgradeRequest {
+                h2.upgradeRequest = nil
+                answerHTTP2(upgraded, streamID: 1, on: connection, h2)
+            }
         }
         for event in h2.session.takeEvents() {
             guard isOpen(connection) else { return }

@@ -97,6 +97,43 @@ struct HTTP2LiveTests {
         }
     }
 
+    /// curl reads what follows the 101 into a 32 KiB buffer and gives up when more arrives with it,
+    /// so stream 1 waits for the client's preface; until then only the server's SETTINGS follow.
+    @Test func upgrade_answersStream1OnlyAfterTheClientPreface() async throws {
+        try await Self.withServer { _, port in
+            let socket = try RawClient(port: port)
+            let payload = HTTP2TestClient.settingsPayload()
+            let settings = Data(payload).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+            try socket.send("GET /big HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \(settings)\r\n\r\n")
+            var received: [UInt8] = []
+            let deadline = Date().addingTimeInterval(0.5)
+            while Date() < deadline {
+                received += try #require(socket.receiveAvailable(timeoutMilliseconds: 50))
+            }
+            let marker = Array("\r\n\r\n".utf8)
+            let headEnd = try #require((0...(received.count - marker.count)).first { Array(received[$0..<$0 + marker.count]) == marker }) + marker.count
+            #expect(String(decoding: received[..<headEnd], as: UTF8.self).hasPrefix("HTTP/1.1 101 Switching Protocols\r\n"))
+            // Frames after the head: a 9-byte header each, type at offset 3. SETTINGS (4) and a connection
+            // WINDOW_UPDATE (8) so far; no HEADERS (1) or DATA (0) of stream 1.
+            var offset = headEnd
+            var types: [UInt8] = []
+            while offset + 9 <= received.count {
+                let length = Int(received[offset]) << 16 | Int(received[offset + 1]) << 8 | Int(received[offset + 2])
+                types.append(received[offset + 3])
+                offset += 9 + length
+            }
+            #expect(types.contains(4))
+            #expect(!types.contains(0) && !types.contains(1), "frame types before the client preface: \(types)")
+            let client = HTTP2TestClient(upgradeSettings: payload)
+            client.receive(Array(received[headEnd...]))
+            let connection = Connection(socket: socket, client: client)
+            #expect(try connection.run { connection.complete(1) })
+            #expect(client.streams[1]?.status == 200)
+            #expect(client.streams[1]?.body.count == 2_000_000)
+        }
+    }
+
     @Test func noHTTP2_answersThePrefaceWith505() async throws {
         try await Self.withServer(acceptsHTTP2: false) { _, port in
             let socket = try RawClient(port: port)

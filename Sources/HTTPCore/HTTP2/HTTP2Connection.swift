@@ -6,6 +6,9 @@ final class HTTP2Connection {
     let session: HTTP2Session
     var transport = HTTPConnectionState()
     private(set) var streams: [Int32: Stream] = [:]
+    /// The HTTP/1.1 request that asked for h2c, until the client's first HTTP/2 bytes arrive; then it
+    /// is answered as stream 1 (see ``HTTPServer/startHTTP2(_:session:upgraded:)``).
+    var upgradeRequest: HTTPRequest?
 
     /// One request awaiting or receiving its response.
     struct Stream {
@@ -22,7 +25,7 @@ final class HTTP2Connection {
     }
 
     /// Whether any stream still owes a response or is writing one.
-    var hasStreamInFlight: Bool { streams.values.contains { $0.exchange.isInFlight } }
+    var hasStreamInFlight: Bool { upgradeRequest != nil || streams.values.contains { $0.exchange.isInFlight } }
 
     func begin(_ streamID: Int32, request: HTTPRequest, startedAt: UInt64) {
         var stream = Stream(request: request, startedAt: startedAt, isHead: request.method == "HEAD")
