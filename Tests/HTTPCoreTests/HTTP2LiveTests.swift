@@ -71,13 +71,19 @@ struct HTTP2LiveTests {
         }
     }
 
+    /// Sends an h2c upgrade request for `path` (RFC 7540 §3.2); returns the SETTINGS payload it carried.
+    static func sendUpgrade(path: String, on socket: RawClient) throws -> [UInt8] {
+        let payload = HTTP2TestClient.settingsPayload()
+        let settings = Data(payload).base64EncodedString().replacingOccurrences(of: "+", with: "-")
+            .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
+        try socket.send("GET \(path) HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \(settings)\r\n\r\n")
+        return payload
+    }
+
     @Test func upgrade_answers101ThenStream1OverHTTP2() async throws {
         try await Self.withServer { _, port in
             let socket = try RawClient(port: port)
-            let payload = HTTP2TestClient.settingsPayload()
-            let settings = Data(payload).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            try socket.send("GET /upgraded HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \(settings)\r\n\r\n")
+            let payload = try Self.sendUpgrade(path: "/upgraded", on: socket)
             var received: [UInt8] = []
             while !String(decoding: received, as: UTF8.self).contains("\r\n\r\n") {
                 received += try #require(socket.receiveAvailable(timeoutMilliseconds: 2000))
@@ -102,10 +108,7 @@ struct HTTP2LiveTests {
     @Test func upgrade_answersStream1OnlyAfterTheClientPreface() async throws {
         try await Self.withServer { _, port in
             let socket = try RawClient(port: port)
-            let payload = HTTP2TestClient.settingsPayload()
-            let settings = Data(payload).base64EncodedString().replacingOccurrences(of: "+", with: "-")
-                .replacingOccurrences(of: "/", with: "_").replacingOccurrences(of: "=", with: "")
-            try socket.send("GET /big HTTP/1.1\r\nHost: t\r\nConnection: Upgrade, HTTP2-Settings\r\nUpgrade: h2c\r\nHTTP2-Settings: \(settings)\r\n\r\n")
+            let payload = try Self.sendUpgrade(path: "/big", on: socket)
             var received: [UInt8] = []
             let deadline = Date().addingTimeInterval(0.5)
             while Date() < deadline {
