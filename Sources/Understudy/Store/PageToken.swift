@@ -5,17 +5,41 @@
 public enum PageToken {
     /// The binary token: a protobuf-style body (field 1 = sequence, varint) followed by the MAC.
     public static func encode(sequence: UInt64, scope: String) -> [UInt8] {
-        // One buffer for body, scope and MAC: the scope is hashed in place, then overwritten by the MAC.
-        var bytes: [UInt8] = []
-        bytes.reserveCapacity(11 + max(scope.utf8.count, 8))
-        bytes.append(0x08)
-        appendVarint(sequence, to: &bytes)
-        let bodyCount = bytes.count
-        bytes.append(contentsOf: scope.utf8)
-        let mac = SipHash.hash(bytes)
-        bytes.removeSubrange(bodyCount...)
-        withUnsafeBytes(of: mac.littleEndian) { bytes.append(contentsOf: $0) }
-        return bytes
+        withToken(sequence: sequence, scope: scope) { Array($0) }
+    }
+
+    /// ``encode(sequence:scope:)`` as vendors hand it out: unpadded Base64 (`urlSafe` alphabet or the
+    /// standard one). Built on the stack: a first page that has more users writes one per request.
+    public static func encodeBase64(sequence: UInt64, scope: String, urlSafe: Bool) -> String {
+        withToken(sequence: sequence, scope: scope) { Base64.encode($0, urlSafe: urlSafe, padded: false) }
+    }
+
+    private static func withToken<Result>(
+        sequence: UInt64, scope: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result
+    ) -> Result {
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxTokenBytes) { token in
+            token[0] = 0x08
+            var count = 1
+            var value = sequence
+            repeat {
+                token[count] = UInt8(value & 0x7F) | (value > 0x7F ? 0x80 : 0)
+                value >>= 7
+                count += 1
+            } while value != 0
+            let mac = Self.mac(body: UnsafeBufferPointer(rebasing: token[..<count]), scope: scope)
+            for offset in 0..<8 { token[count + offset] = UInt8(truncatingIfNeeded: mac >> (8 * UInt64(offset))) }
+            return body(UnsafeBufferPointer(rebasing: token[..<(count + 8)]))
+        }
+    }
+
+    /// SipHash over the token's body followed by its scope's UTF-8.
+    private static func mac(body: UnsafeBufferPointer<UInt8>, scope: String) -> UInt64 {
+        let scopeCount = scope.utf8.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: body.count + scopeCount) { message in
+            _ = message.initialize(from: body)
+            _ = UnsafeMutableBufferPointer(rebasing: message[body.count...]).initialize(from: scope.utf8)
+            return SipHash.hash(UnsafeBufferPointer(message))
+        }
     }
 
     /// The sequence inside a token, or `nil` if it was not issued for `scope` or was altered.
@@ -48,13 +72,7 @@ public enum PageToken {
         let bodyCount = bytes.count - 8
         var mac: UInt64 = 0
         for offset in 0..<8 { mac |= UInt64(bytes[bodyCount + offset]) << (8 * UInt64(offset)) }
-        let scopeCount = scope.utf8.count
-        let signed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bodyCount + scopeCount) { message in
-            _ = message.initialize(from: UnsafeBufferPointer(rebasing: bytes[..<bodyCount]))
-            _ = UnsafeMutableBufferPointer(rebasing: message[bodyCount...]).initialize(from: scope.utf8)
-            return SipHash.hash(UnsafeBufferPointer(message)) == mac
-        }
-        guard signed else { return nil }
+        guard Self.mac(body: UnsafeBufferPointer(rebasing: bytes[..<bodyCount]), scope: scope) == mac else { return nil }
         var sequence: UInt64 = 0
         var shift: UInt64 = 0
         for byte in bytes[1..<bodyCount] {
@@ -65,15 +83,6 @@ public enum PageToken {
         return sequence
     }
 
-    private static func appendVarint(_ value: UInt64, to bytes: inout [UInt8]) {
-        var value = value
-        repeat {
-            var byte = UInt8(value & 0x7F)
-            value >>= 7
-            if value != 0 { byte |= 0x80 }
-            bytes.append(byte)
-        } while value != 0
-    }
 }
 
 /// SipHash-2-4 (Aumasson & Bernstein) with a fixed key: a MAC, not secrecy.
@@ -119,30 +128,38 @@ public enum Base64 {
 
     /// Encodes `bytes`; `urlSafe` uses `-_`, `padded` appends `=`.
     public static func encode(_ bytes: [UInt8], urlSafe: Bool = false, padded: Bool = false) -> String {
-        let alphabet = urlSafe ? Self.urlSafe : standard
-        var output: [UInt8] = []
-        output.reserveCapacity((bytes.count + 2) / 3 * 4)
-        var index = 0
-        while index + 2 < bytes.count {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
-            // Appended one by one: `output += [a, b, c, d]` built a temporary array per 3 input bytes.
-            output.append(alphabet[Int(chunk >> 18 & 63)])
-            output.append(alphabet[Int(chunk >> 12 & 63)])
-            output.append(alphabet[Int(chunk >> 6 & 63)])
-            output.append(alphabet[Int(chunk & 63)])
-            index += 3
+        bytes.withUnsafeBufferPointer { encode($0, urlSafe: urlSafe, padded: padded) }
+    }
+
+    /// Encodes `bytes` straight into the string's storage.
+    public static func encode(_ bytes: UnsafeBufferPointer<UInt8>, urlSafe: Bool = false, padded: Bool = false) -> String {
+        let remaining = bytes.count % 3
+        let count = bytes.count / 3 * 4 + (remaining == 0 ? 0 : padded ? 4 : remaining + 1)
+        return String(unsafeUninitializedCapacity: count) { output in
+            (urlSafe ? Self.urlSafe : standard).withUnsafeBufferPointer { alphabet in
+                func character(_ chunk: UInt32, _ shift: UInt32) -> UInt8 { alphabet[Int(chunk >> shift & 63)] }
+                var index = 0
+                var written = 0
+                while index + 2 < bytes.count {
+                    let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8 | UInt32(bytes[index + 2])
+                    output[written] = character(chunk, 18)
+                    output[written + 1] = character(chunk, 12)
+                    output[written + 2] = character(chunk, 6)
+                    output[written + 3] = character(chunk, 0)
+                    index += 3
+                    written += 4
+                }
+                if remaining > 0 {
+                    let chunk = UInt32(bytes[index]) << 16 | (remaining == 2 ? UInt32(bytes[index + 1]) << 8 : 0)
+                    output[written] = character(chunk, 18)
+                    output[written + 1] = character(chunk, 12)
+                    written += 2
+                    if remaining == 2 { output[written] = character(chunk, 6); written += 1 }
+                    while padded, written < count { output[written] = 61; written += 1 }
+                }
+                return written
+            }
         }
-        let remaining = bytes.count - index
-        if remaining == 1 {
-            let chunk = UInt32(bytes[index]) << 16
-            output += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)]]
-            if padded { output += [61, 61] }
-        } else if remaining == 2 {
-            let chunk = UInt32(bytes[index]) << 16 | UInt32(bytes[index + 1]) << 8
-            output += [alphabet[Int(chunk >> 18 & 63)], alphabet[Int(chunk >> 12 & 63)], alphabet[Int(chunk >> 6 & 63)]]
-            if padded { output.append(61) }
-        }
-        return String(decoding: output, as: UTF8.self)
     }
 
     /// Decodes either alphabet, with or without padding; `nil` for anything else.

