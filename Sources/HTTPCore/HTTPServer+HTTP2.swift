@@ -30,7 +30,8 @@ extension HTTPServer {
         // Stream 1 is answered once the client speaks HTTP/2, as Go's x/net/http2 does (it reads the
         // client preface before serving the upgrade request). Sent right behind the 101, a large first
         // response arrives in the same read as the 101's head, and curl refuses more than 32 KiB
-        // there ("connection buffer size is too small to store data following HTTP Upgrade").
+        // there ("connection buffer size is too small to store data following HTTP Upgrade"). Drains
+        // pass exchangeInFlight: true for it; the idle timeout still closes a client that never speaks.
         h2.upgradeRequest = upgraded
         receiveHTTP2(connection, h2)
     }

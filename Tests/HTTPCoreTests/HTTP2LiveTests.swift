@@ -219,6 +219,20 @@ struct HTTP2LiveTests {
         await server.stop()
     }
 
+    @Test func anUpgradeWithoutAClientPreface_isClosedAfterTheIdleTimeout() async throws {
+        var limits = HTTPLimits()
+        limits.idleTimeout = .milliseconds(300)
+        let server = HTTPServer(configuration: .init(host: "127.0.0.1", port: 0, limits: limits), handler: Self.handler)
+        let port = try server.start()
+        let socket = try RawClient(port: port)
+        _ = try Self.sendUpgrade(path: "/upgraded", on: socket)
+        let started = Date()
+        #expect(socket.waitForClose())
+        #expect(Date().timeIntervalSince(started) >= 0.25)
+        #expect(server.connectionCount == 0)
+        await server.stop()
+    }
+
     @Test func faults_mapToStreamAndConnectionErrors() async throws {
         try await Self.withServer { _, port in
             let connection = try Connection(port: port)

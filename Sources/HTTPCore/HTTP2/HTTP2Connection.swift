@@ -25,7 +25,9 @@ final class HTTP2Connection {
     }
 
     /// Whether any stream still owes a response or is writing one.
-    var hasStreamInFlight: Bool { upgradeRequest != nil || streams.values.contains { $0.exchange.isInFlight } }
+    /// (A pending ``upgradeRequest`` is not: a client that never sends its preface has stopped
+    /// speaking, and the idle timeout closes it as it closes any stalled peer.)
+    var hasStreamInFlight: Bool { streams.values.contains { $0.exchange.isInFlight } }
 
     func begin(_ streamID: Int32, request: HTTPRequest, startedAt: UInt64) {
         var stream = Stream(request: request, startedAt: startedAt, isHead: request.method == "HEAD")
