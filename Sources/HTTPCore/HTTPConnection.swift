@@ -44,13 +44,36 @@ final class HTTPConnection: @unchecked Sendable {
         self.id = id
         decoder = HTTPDecoder(limits: limits)
         maxInputBytes = limits.maxRequestLineBytes + limits.maxHeaderBytes + limits.maxBodyBytes + limits.inputSlackBytes
-        storage = .allocate(byteCount: max(1, limits.readBufferBytes), alignment: 16)
+        storage = .allocate(byteCount: Self.initialInputBytes(limits), alignment: 16)
         keptOutputCapacity = limits.keptOutputCapacity
         lastActivity = now
         output.reserveCapacity(4096)
     }
 
     deinit { storage.deallocate() }
+
+    /// The input buffer every connection starts with.
+    static func initialInputBytes(_ limits: HTTPLimits) -> Int { max(1, limits.readBufferBytes) }
+
+    /// Trades this connection's empty input buffer for `buffer` (the loop's shared one), when it
+    /// holds no unparsed bytes and has not grown; `false` when it keeps its own.
+    func borrowInput(_ buffer: inout UnsafeMutableRawBufferPointer) -> Bool {
+        guard start == end, storage.count == buffer.count else { return false }
+        start = 0
+        end = 0
+        swap(&storage, &buffer)
+        return true
+    }
+
+    /// After a read into a borrowed buffer: gives it back when every byte was parsed. Otherwise the
+    /// connection keeps it for the rest of its request, and `buffer` stays this connection's former
+    /// buffer, of the same size: either way each side owns one buffer.
+    func returnInput(_ buffer: inout UnsafeMutableRawBufferPointer) {
+        guard start == end, storage.count == buffer.count else { return }
+        start = 0
+        end = 0
+        swap(&storage, &buffer)
+    }
 
     var hasBufferedInput: Bool { end > start }
     var hasPendingOutput: Bool { outputOffset < output.count }

@@ -33,6 +33,10 @@ public final class HTTPServer: @unchecked Sendable {
     /// are then written from memory that stays in cache instead of from 1 000 buffers of their own;
     /// a connection whose write is cut short keeps it (and the loop takes that connection's empty one).
     var sharedOutput: [UInt8] = { var buffer: [UInt8] = []; buffer.reserveCapacity(32 * 1024); return buffer }()
+    /// The loop's one hot input buffer, the counterpart of `sharedOutput`: a connection with no
+    /// unparsed bytes reads into it (see ``HTTPConnection/borrowInput(_:)``), so a request arrives in
+    /// memory that stays in cache rather than in the first lines of one of 1 000 cold buffers.
+    var sharedInput: UnsafeMutableRawBufferPointer
     var events: [PollEvent] = []
     var isDraining = false
     var drainDeadline: UInt64 = 0
@@ -58,9 +62,13 @@ public final class HTTPServer: @unchecked Sendable {
         self.configuration = configuration
         self.handler = handler
         discardBuffer = .allocate(byteCount: max(1, configuration.limits.discardBufferBytes), alignment: 16)
+        sharedInput = .allocate(byteCount: HTTPConnection.initialInputBytes(configuration.limits), alignment: 16)
     }
 
-    deinit { discardBuffer.deallocate() }
+    deinit {
+        discardBuffer.deallocate()
+        sharedInput.deallocate()
+    }
 
     /// The bound port; meaningful after ``start()`` returns.
     public var port: Int { queue.sync { boundPort } }
