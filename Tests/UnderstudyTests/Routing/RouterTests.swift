@@ -60,6 +60,22 @@ struct RouterTests {
         #expect(UnderstudyApp.normalizedPath(path) == expected)
     }
 
+    /// The byte check that lets a normal path through unchanged agrees on contiguous and copied
+    /// bytes, and lets through only paths the full normalisation keeps (up to a trailing `/`,
+    /// which routing ignores).
+    @Test(arguments: ["/v1/organization/users", "//v1/./x", "/v1/%2F/x", "/a/.hidden", "/a/b/", "/", "", "v1/x",
+                      "/.", "/..", "/a//", "/a/..b", "/a.b/c.", "/x/../a", "/é/ü"])
+    func alreadyNormalPaths_areTheOnesNormalisationKeeps(path: String) {
+        var contiguous = path
+        let onBytes = contiguous.withUTF8 { UnderstudyApp.isAlreadyNormal($0) }
+        #expect(onBytes == Array(path.utf8).withUnsafeBufferPointer(UnderstudyApp.isAlreadyNormal))
+        #expect((UnderstudyApp.normalizedPathIfChanged(path) == nil) == onBytes)
+        if onBytes {
+            let full = "/" + path.split(separator: "/").joined(separator: "/")
+            #expect(full == path || full + "/" == path)
+        }
+    }
+
     @Test func pathsLongerThanEveryPattern_andEmptySegments() {
         #expect(target("GET", "/org//users/")?.0 == "list")  // empty segments are not segments
         guard case .notFound = router().match(method: "GET", path: "/v1/accounts/A/users/U/extra/more") else {
