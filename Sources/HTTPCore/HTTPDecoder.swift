@@ -189,7 +189,20 @@ public struct HTTPDecoder: Sendable {
         guard !method.isEmpty, method.allSatisfy(\.isTokenCharacter) else { throw .malformed("invalid method") }
         // RFC 9112 §3.2 / RFC 3986: a target is visible ASCII; raw bytes ≥ 0x80 must be percent-encoded.
         guard target.allSatisfy({ $0 > 0x20 && $0 < 0x7F }) else { throw .malformed("invalid request target") }
-        return (String(decoding: method, as: UTF8.self), target, try readVersion(version))
+        return (methodName(method), target, try readVersion(version))
+    }
+
+    /// The method as a String: the common ones from literals (see `fieldName`), others from their bytes.
+    private func methodName(_ method: UnsafeBufferPointer<UInt8>) -> String {
+        switch method.count {
+        case 3 where method.isEqual(to: "GET"): "GET"
+        case 3 where method.isEqual(to: "PUT"): "PUT"
+        case 4 where method.isEqual(to: "POST"): "POST"
+        case 4 where method.isEqual(to: "HEAD"): "HEAD"
+        case 5 where method.isEqual(to: "PATCH"): "PATCH"
+        case 6 where method.isEqual(to: "DELETE"): "DELETE"
+        default: String(decoding: method, as: UTF8.self)
+        }
     }
 
     private func readVersion(_ bytes: UnsafeBufferPointer<UInt8>) throws(Error) -> HTTPVersion {
