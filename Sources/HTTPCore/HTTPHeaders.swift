@@ -78,14 +78,18 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     }
 
     /// Whether field `index` is called `name`. Decided inline where it can be: most fields a lookup
-    /// passes over differ in length, and the names clients usually send are the decoder's literals,
-    /// so a lookup by the same literal finds the same small-string bits (`==` compares those first).
-    /// The call into the byte comparison cost ~70 instructions a field and ~300 for a match, and a
-    /// request looks up 5–6 names over its 3–4 fields.
+    /// passes over differ in length or else in their first letter (`User-Agent`, `Connection`), and
+    /// the names clients usually send are the decoder's literals, so a lookup by the same literal
+    /// finds the same small-string bits (`==` compares those first). The call into the byte
+    /// comparison cost ~70 instructions a field and ~300 for a match, and a request looks up 5–6
+    /// names over its 3–4 fields.
     @inline(__always)
     private func field(_ index: Int, isNamed name: String) -> Bool {
-        fields[index].name.utf8.count == name.utf8.count
-            && (fields[index].name == name || fields[index].name.isEqualIgnoringASCIICase(name))
+        guard fields[index].name.utf8.count == name.utf8.count else { return false }
+        guard let first = fields[index].name.utf8.first, let other = name.utf8.first else { return true }  // both empty
+        // ASCII letters fold to the same byte with 0x20 set; other bytes that match so are settled by the full comparison.
+        guard first | 0x20 == other | 0x20 else { return false }
+        return fields[index].name == name || fields[index].name.isEqualIgnoringASCIICase(name)
     }
 
     /// Comma-separated tokens across every field of `name`, lowercased and trimmed (e.g. `Connection`).
