@@ -2,6 +2,23 @@ import Testing
 @testable import Understudy
 
 struct VendorNumbersTests {
+    /// The short fast path reads the value itself: it must answer as the general parse does.
+    @Test(arguments: ["10", "1", "9", "9999", "1000", "0", "00", "0010", "-1", "-0", "1a", "12 ", " 12", "+1", "", "99999",
+                      "\u{0663}", "\u{FF11}", "1\u{0301}", "123456789012345678", "1234567890123456789"])
+    func shortIntegers_parseAsTheGeneralPathDoes(text: String) {
+        let fast = VendorNumbers.integer(text)
+        let general = VendorNumbers.slowInteger(text)
+        #expect((fast == nil) == (general == nil))
+        guard let fast, let general else { return }
+        #expect(fast.canonical == general.canonical)
+        #expect(fast.int == general.int)
+        #expect(fast.isNegative == general.isNegative)
+        for bound in [-5, 0, 1, 10, 100, 10_000] {
+            #expect(fast.isAbove(bound) == general.isAbove(bound))
+            #expect(fast.isBelow(bound) == general.isBelow(bound))
+        }
+    }
+
     /// Request ids are part of what a client sees and must not change between builds (determinism):
     /// the first is the one `x-request-id` carried on a fresh server's first OpenAI response
     /// before the arithmetic rewrite; the others pin the digit order and both ends of the counter.
