@@ -2,6 +2,26 @@ import Testing
 @testable import Understudy
 
 struct VendorNumbersTests {
+    /// Eight digits are made at a time: every counter must still give what the nibble loop wrote.
+    @Test func hex32_isWhatTheNibbleLoopWrote() {
+        func reference(_ counter: UInt64, prefix: String) -> String {
+            let words = [VendorNumbers.splitMix64(counter), VendorNumbers.splitMix64(counter ^ 0x9E37_79B9_7F4A_7C15)]
+            return prefix + words.map { word in
+                stride(from: 60, through: 0, by: -4).map { String(word >> UInt64($0) & 0xF, radix: 16) }.joined()
+            }.joined()
+        }
+        var counter: UInt64 = 0
+        for step in 0..<2_000 {
+            #expect(VendorNumbers.hex32(counter, prefix: "req_") == reference(counter, prefix: "req_"))
+            #expect(VendorNumbers.hex32(counter) == reference(counter, prefix: ""))
+            counter = counter &* 6_364_136_223_846_793_005 &+ UInt64(step) &+ 1
+        }
+        for value: UInt32 in [0, 9, 10, 15, 0x0123_4567, 0x89AB_CDEF, .max] {
+            let digits = withUnsafeBytes(of: VendorNumbers.hexDigits(of: value).littleEndian) { String(decoding: $0, as: UTF8.self) }
+            #expect(digits == String(repeating: "0", count: 8 - String(value, radix: 16).count) + String(value, radix: 16))
+        }
+    }
+
     /// The short fast path reads the value itself: it must answer as the general parse does.
     @Test(arguments: ["10", "1", "9", "9999", "1000", "0", "00", "0010", "-1", "-0", "1a", "12 ", " 12", "+1", "", "99999",
                       "\u{0663}", "\u{FF11}", "1\u{0301}", "123456789012345678", "1234567890123456789"])
