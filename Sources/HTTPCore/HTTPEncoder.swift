@@ -27,63 +27,55 @@ struct HTTPEncoder {
         _ response: HTTPResponse, bodyLength: Int?, into buffer: inout [UInt8],
         keepAlive: Bool, requestVersion: HTTPVersion = .http11
     ) {
-        // Appended piecewise from contiguous UTF-8: string interpolation would allocate on every
-        // response, and appending a `String.UTF8View` goes byte by byte.
-        appendStatic("HTTP/1.1 ", to: &buffer)
-        appendDecimal(response.status.code, to: &buffer)
-        buffer.append(UInt8(ascii: " "))
-        appendUTF8(response.status.reasonPhrase, to: &buffer)
-        appendStatic("\r\nDate: ", to: &buffer)
-        dateCache.appendCurrent(to: &buffer)
-        appendStatic("\r\n", to: &buffer)
+        // Measured, written into one scratch block, appended in one copy (see ``HeadWriter``).
+        let date = dateCache.current()
+        let statusDigits = HeadWriter.decimalDigits(response.status.code)
+        // RFC 9110 §8.6: no Content-Length on 1xx and 204 responses.
+        let lengthDigits: Int? = if let bodyLength, response.status.code >= 200, response.status.code != 204 {
+            HeadWriter.decimalDigits(bodyLength)
+        } else {
+            nil
+        }
+        let connection: StaticString? = !keepAlive ? "Connection: close\r\n"
+            : requestVersion == .http10 ? "Connection: keep-alive\r\n" : nil
+        var length = 9 + statusDigits + 1 + response.status.reasonPhrase.utf8.count + 8 + date.count + 2 + 2
         // By index, so no field is copied out (a retain and release of both strings).
         for index in response.headers.fields.indices {
-            appendUTF8(response.headers.fields[index].name, to: &buffer)
-            appendStatic(": ", to: &buffer)
-            appendUTF8(response.headers.fields[index].value, to: &buffer)
-            appendStatic("\r\n", to: &buffer)
+            length += response.headers.fields[index].name.utf8.count + 2 + response.headers.fields[index].value.utf8.count + 2
         }
-        // RFC 9110 §8.6: no Content-Length on 1xx and 204 responses.
-        if let bodyLength, response.status.code >= 200, response.status.code != 204 {
-            appendStatic("Content-Length: ", to: &buffer)
-            appendDecimal(bodyLength, to: &buffer)
-            appendStatic("\r\n", to: &buffer)
-        }
-        if !keepAlive {
-            appendStatic("Connection: close\r\n", to: &buffer)
-        } else if requestVersion == .http10 {
-            appendStatic("Connection: keep-alive\r\n", to: &buffer)
-        }
-        appendStatic("\r\n", to: &buffer)
-    }
-
-    /// Literal parts as one bulk copy (appending a literal's `UTF8View` is a generic byte loop).
-    private func appendStatic(_ text: StaticString, to buffer: inout [UInt8]) {
-        text.withUTF8Buffer { buffer.append(contentsOf: $0) }
-    }
-
-    /// One bulk copy for native and small strings (both contiguous); bridged ones fall back to the view.
-    private func appendUTF8(_ text: String, to buffer: inout [UInt8]) {
-        let copied: Void? = text.utf8.withContiguousStorageIfAvailable { buffer.append(contentsOf: $0) }
-        if copied == nil { buffer.append(contentsOf: text.utf8) }
-    }
-
-    private func appendDecimal(_ value: Int, to buffer: inout [UInt8]) {
-        if value < 10 { buffer.append(UInt8(48 + value)); return }
-        var digits: (UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8,
-                      UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8, UInt8) =
-            (0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0)
-        var count = 0
-        var remaining = value
-        withUnsafeMutableBytes(of: &digits) { raw in
-            while remaining > 0 {
-                raw[count] = UInt8(48 + remaining % 10)
-                remaining /= 10
-                count += 1
+        if let lengthDigits { length += 16 + lengthDigits + 2 }
+        if let connection { length += connection.utf8CodeUnitCount }
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: length) { scratch in
+            var head = HeadWriter(UnsafeMutableRawPointer(scratch.baseAddress!))
+            head.write("HTTP/1.1 ")
+            head.writeDecimal(response.status.code, digits: statusDigits)
+            head.write(UInt8(ascii: " "))
+            head.write(response.status.reasonPhrase)
+            head.write("\r\nDate: ")
+            date.withUnsafeBufferPointer { head.write($0) }
+            head.write("\r\n")
+            for index in response.headers.fields.indices {
+                head.write(response.headers.fields[index].name)
+                head.write(": ")
+                head.write(response.headers.fields[index].value)
+                head.write("\r\n")
             }
-            for index in stride(from: count - 1, through: 0, by: -1) { buffer.append(raw[index]) }
+            if let bodyLength, let lengthDigits {
+                head.write("Content-Length: ")
+                head.writeDecimal(bodyLength, digits: lengthDigits)
+                head.write("\r\n")
+            }
+            if let connection { head.write(connection) }
+            head.write("\r\n")
+            assert(head.count == length, "the head was measured wrong")
+            buffer.append(contentsOf: UnsafeBufferPointer(rebasing: scratch[..<head.count]))
         }
     }
+}
+
+extension HTTPEncoder {
+    /// The `Date` value this encoder writes now (for tests that compare whole heads).
+    mutating func currentDate() -> [UInt8] { dateCache.current() }
 }
 
 /// The `Date` header value (RFC 9110 §5.6.7 IMF-fixdate), formatted once per second.
@@ -91,6 +83,7 @@ struct HTTPDateCache {
     private var second: time_t = -1
     private var bytes: [UInt8] = []
 
+    /// The value for this second, formatted again only when the second has changed.
     mutating func current() -> [UInt8] {
         let now = time(nil)
         if now != second {
@@ -98,12 +91,6 @@ struct HTTPDateCache {
             bytes = Array(Self.format(now).utf8)
         }
         return bytes
-    }
-
-    /// Appends the current value without handing out (and retaining) the cached array.
-    mutating func appendCurrent(to buffer: inout [UInt8]) {
-        _ = current()
-        bytes.withUnsafeBufferPointer { buffer.append(contentsOf: $0) }
     }
 
     static func format(_ seconds: time_t) -> String {

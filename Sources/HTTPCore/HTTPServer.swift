@@ -20,24 +20,26 @@ public final class HTTPServer: @unchecked Sendable {
     let handler: any HTTPHandler
     let queue = DispatchQueue(label: "understudy.http.loop", qos: .userInitiated)
 
-    // Loop-confined state.
+    // Loop-confined state. The fields each request touches skip the runtime exclusivity check
+    // (`@exclusivity(unchecked)`, see ``HTTPConnection``): they are used on the loop only, one
+    // access at a time.
     var poller: EventPoller?
-    var listener: Int32 = -1
+    @exclusivity(unchecked) var listener: Int32 = -1
     var source: (any DispatchSourceRead)?
     var timer: (any DispatchSourceTimer)?
-    var connections = ConnectionTable()
+    @exclusivity(unchecked) var connections = ConnectionTable()
     var nextConnectionID: UInt64 = 0
-    var encoder = HTTPEncoder()
+    @exclusivity(unchecked) var encoder = HTTPEncoder()
     /// The loop's one hot output buffer: a connection with nothing pending borrows it to encode and
     /// write its responses, and gives it back once they are out. With 1 000 connections, responses
     /// are then written from memory that stays in cache instead of from 1 000 buffers of their own;
     /// a connection whose write is cut short keeps it (and the loop takes that connection's empty one).
-    var sharedOutput: [UInt8] = { var buffer: [UInt8] = []; buffer.reserveCapacity(32 * 1024); return buffer }()
+    @exclusivity(unchecked) var sharedOutput: [UInt8] = { var buffer: [UInt8] = []; buffer.reserveCapacity(32 * 1024); return buffer }()
     /// The loop's one hot input buffer, the counterpart of `sharedOutput`: a connection with no
     /// unparsed bytes reads into it (see ``HTTPConnection/borrowInput(_:)``), so a request arrives in
     /// memory that stays in cache rather than in the first lines of one of 1 000 cold buffers.
-    var sharedInput: UnsafeMutableRawBufferPointer
-    var events: [PollEvent] = []
+    @exclusivity(unchecked) var sharedInput: UnsafeMutableRawBufferPointer
+    @exclusivity(unchecked) var events: [PollEvent] = []
     var isDraining = false
     var drainDeadline: UInt64 = 0
     var stopWaiters: [CheckedContinuation<Void, Never>] = []
@@ -46,7 +48,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// Over-cap clients that got their 503 and whose request is being read and discarded, so the
     /// close is a FIN after the response rather than a reset that could destroy it (nginx's
     /// lingering close). Descriptor → deadline.
-    var lingering: [Int32: UInt64] = [:]
+    @exclusivity(unchecked) var lingering: [Int32: UInt64] = [:]
     /// When accepting is paused (out of descriptors, or another accept failure), until when.
     var acceptPausedUntil: UInt64?
     /// An open descriptor held back for the moment the process runs out: closing it lets the

@@ -383,16 +383,10 @@ public final class UnderstudyApp: HTTPHandler {
 
     /// ``normalizedPath(_:)`` when it differs from `path`; `nil` for a path that is already normal.
     static func normalizedPathIfChanged(_ path: String) -> String? {
-        let utf8 = path.utf8
-        // Fast path: no `//`, no `/.` segment.
-        var previous: UInt8 = 0
-        var clean = utf8.first == UInt8(ascii: "/")
-        if clean {
-            for byte in utf8 {
-                if previous == UInt8(ascii: "/"), byte == UInt8(ascii: "/") || byte == UInt8(ascii: ".") { clean = false; break }
-                previous = byte
-            }
-        }
+        // On the contiguous bytes: a `String.UTF8View` walk cost ~25 instructions a byte, and every
+        // request's path is checked (callgrind: 950 per Factory page, for a path already normal).
+        let clean = path.utf8.withContiguousStorageIfAvailable(isAlreadyNormal)
+            ?? Array(path.utf8).withUnsafeBufferPointer(isAlreadyNormal)
         if clean { return nil }
         var segments: [Substring] = []
         for segment in path.split(separator: "/", omittingEmptySubsequences: true) {
@@ -401,6 +395,16 @@ public final class UnderstudyApp: HTTPHandler {
             segments.append(segment)
         }
         return "/" + segments.joined(separator: "/")
+    }
+
+    /// Whether ``normalizedPathIfChanged(_:)`` may return the path as it is: it starts with `/` and
+    /// has no `//` and no segment starting with `.` (a trailing `/` is left alone, as routing ignores it).
+    static func isAlreadyNormal(_ bytes: UnsafeBufferPointer<UInt8>) -> Bool {
+        guard bytes.first == UInt8(ascii: "/") else { return false }
+        for index in 1..<bytes.count where bytes[index - 1] == UInt8(ascii: "/") {
+            if bytes[index] == UInt8(ascii: "/") || bytes[index] == UInt8(ascii: ".") { return false }
+        }
+        return true
     }
 
     /// Whether a normalised path belongs to the admin API.

@@ -105,3 +105,12 @@ struct HTTPDecoderTests {
         #expect(result == nil)
     }
 }
+
+/// Common methods come from literals, others from their bytes: either way the method is what was sent.
+struct HTTPDecoderMethodTests {
+    @Test(arguments: ["GET", "PUT", "POST", "HEAD", "PATCH", "DELETE", "get", "Get", "GETS", "GE", "OPTIONS", "PROPFIND", "M-SEARCH"])
+    func method_isKeptAsSent(method: String) throws {
+        let request = try #require(try HTTPDecoder.decodeAll("\(method) /x HTTP/1.1\r\nHost: x\r\n\r\n").first)
+        #expect(request.method == method)
+    }
+}

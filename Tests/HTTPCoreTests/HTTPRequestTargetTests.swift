@@ -37,3 +37,14 @@ struct HTTPRequestTargetTests {
         }
     }
 }
+
+/// `lastQueryValue` finds from the end what `queryValues(_:).last` finds by building every value.
+struct HTTPRequestLastQueryValueTests {
+    @Test(arguments: ["/p", "/p?", "/p?a=1", "/p?a=1&a=2&b=3", "/p?a=1&b=2&a=", "/p?a&a=x", "/p?b=1", "/p?%61=enc&a=plain", "/p?a+b=1&a%20b=2"])
+    func lastQueryValue_isTheLastOfEveryValue(target: String) {
+        let request = HTTPRequest(target: target)
+        for name in ["a", "b", "c", "", "a b"] {
+            #expect(request.lastQueryValue(name) == request.queryValues(name).last)
+        }
+    }
+}

@@ -21,11 +21,20 @@ public struct JSONWriter: Sendable {
         value.withUTF8 { utf8 in
             var runStart = 0
             // A plain index loop: `enumerated()` with `where` cost ~40 instructions a byte (callgrind).
-            for index in 0..<utf8.count {
+            // Eight bytes at a time while none of them needs escaping: ids and names never do, and
+            // the byte loop cost ~10 instructions a byte (~700 for an OpenAI page's two ids).
+            var index = 0
+            while index < utf8.count {
+                if index + 8 <= utf8.count,
+                   !Self.mayNeedEscaping(UnsafeRawPointer(utf8.baseAddress! + index).loadUnaligned(as: UInt64.self)) {
+                    index += 8
+                    continue
+                }
                 let byte = utf8[index]
+                index += 1
                 guard byte < 0x20 || byte == UInt8(ascii: "\"") || byte == UInt8(ascii: "\\") else { continue }
-                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<index]))
-                runStart = index + 1
+                bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart..<(index - 1)]))
+                runStart = index
                 switch byte {
                 case UInt8(ascii: "\""): bytes.append(contentsOf: [92, 34])
                 case UInt8(ascii: "\\"): bytes.append(contentsOf: [92, 92])
@@ -40,6 +49,17 @@ public struct JSONWriter: Sendable {
             bytes.append(contentsOf: UnsafeBufferPointer(rebasing: utf8[runStart...]))
         }
         bytes.append(UInt8(ascii: "\""))
+    }
+
+    /// Whether any of eight bytes is a control character, `"` or a backslash (exact: SWAR "has a byte below
+    /// 0x20" and "has a zero byte" after XOR with each character; bytes of 0x80 and up never count).
+    static func mayNeedEscaping(_ word: UInt64) -> Bool {
+        let ones: UInt64 = 0x0101_0101_0101_0101
+        let highs: UInt64 = 0x8080_8080_8080_8080
+        let control = (word &- ones &* 0x20) & ~word & highs
+        let quote = word ^ (ones &* 0x22)
+        let backslash = word ^ (ones &* 0x5C)
+        return control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs) != 0
     }
 
     public mutating func optionalString(_ value: String?) {

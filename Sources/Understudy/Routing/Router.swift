@@ -22,6 +22,11 @@ struct Router<Target: Sendable>: Sendable {
     private(set) var routes: [Route] = []
     /// Routes whose pattern has no parameter, by exact path: the common case costs one hash lookup.
     private var literalRoutes: [String: [Route]] = [:]
+    /// Whether some literal route's path has this many bytes (by index): an ASCII path of another
+    /// length cannot equal one, so it is not hashed for the lookup (a 1Password page path is 52 bytes
+    /// of SipHash, ~550 instructions). A non-ASCII path is looked up whatever its length, since
+    /// `String` equality is canonical equivalence and, say, U+037E equals `;` in fewer bytes.
+    private var literalPathLengths: [Bool] = []
     /// Indices into `routes` (in its order) by segment count: a path is only ever compared with the
     /// patterns of its own length. Scanning every route cost a tenth of a 1Password page (issue 14).
     private var routesBySegmentCount: [[Int]] = []
@@ -36,7 +41,12 @@ struct Router<Target: Sendable>: Sendable {
         // Stable insertion by specificity: before the first route that is less specific.
         let position = routes.firstIndex { $0.pattern.specificity < route.pattern.specificity } ?? routes.endIndex
         routes.insert(route, at: position)
-        if route.pattern.isLiteral { literalRoutes[pattern, default: []].append(route) }
+        if route.pattern.isLiteral {
+            literalRoutes[pattern, default: []].append(route)
+            let length = pattern.utf8.count
+            if literalPathLengths.count <= length { literalPathLengths += Array(repeating: false, count: length + 1 - literalPathLengths.count) }
+            literalPathLengths[length] = true
+        }
         // Start-up only: rebuilt whole, since an insertion shifts the indices after it. One pass
         // over integers (a key-path map and a filter per length made routing a fifth of start-up).
         let length = route.pattern.literalLengths.count
@@ -52,7 +62,7 @@ struct Router<Target: Sendable>: Sendable {
     }
 
     func match(method: String, path: String) -> Match {
-        if let candidates = literalRoutes[path] {
+        if mayEqualALiteralRoute(path), let candidates = literalRoutes[path] {
             for route in candidates where route.method == method || (method == "HEAD" && route.method == "GET") {
                 return .found(route.target, parameters: [:])
             }
@@ -68,6 +78,13 @@ struct Router<Target: Sendable>: Sendable {
                 return match(method: method, bytes, UnsafeBufferPointer(rebasing: bounds[..<count]))
             }
         }
+    }
+
+    /// Whether `literalRoutes` needs asking about this path (see `literalPathLengths`).
+    private func mayEqualALiteralRoute(_ path: String) -> Bool {
+        let length = path.utf8.count
+        if length < literalPathLengths.count, literalPathLengths[length] { return true }
+        return path.utf8.withContiguousStorageIfAvailable { !$0.isASCII } ?? true
     }
 
     private func match(method: String, _ path: UnsafeBufferPointer<UInt8>, _ segments: UnsafeBufferPointer<Range<Int>>) -> Match {
@@ -142,6 +159,7 @@ struct PathPattern: Sendable {
             case .parameter(_, let suffix): Array(suffix.utf8)
             }
         }
+        parameterCount = segments.reduce(0) { count, segment in if case .parameter = segment { count + 1 } else { count } }
         specificity = segments.reduce(0) { total, segment in
             switch segment {
             case .literal: total + 4
@@ -150,9 +168,10 @@ struct PathPattern: Sendable {
         }
     }
 
-    var isLiteral: Bool {
-        segments.allSatisfy { if case .literal = $0 { true } else { false } }
-    }
+    var isLiteral: Bool { parameterCount == 0 }
+
+    /// How many `{name}` segments the pattern has.
+    let parameterCount: Int
 
     /// Orders overlapping patterns: each literal segment counts most, a suffixed parameter next.
     let specificity: Int
@@ -167,13 +186,15 @@ struct PathPattern: Sendable {
     static func segmentBounds(of path: UnsafeBufferPointer<UInt8>, into bounds: UnsafeMutableBufferPointer<Range<Int>>) -> Int? {
         var count = 0
         var start = 0
-        for index in 0...path.count where index == path.count || path[index] == UInt8(ascii: "/") {
-            if index > start {
+        // From slash to slash (`memchr`), not byte by byte.
+        while start <= path.count {
+            let end = path.index(of: UInt8(ascii: "/"), from: start) ?? path.count
+            if end > start {
                 guard count < bounds.count else { return nil }
-                bounds[count] = start..<index
+                bounds[count] = start..<end
                 count += 1
             }
-            start = index + 1
+            start = end + 1
         }
         return count
     }

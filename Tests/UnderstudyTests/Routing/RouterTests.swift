@@ -26,6 +26,25 @@ struct RouterTests {
         #expect(target("GET", "/v1/accounts/A1/users/U2")?.1 == ["account": "A1", "user": "U2"])
     }
 
+    /// Literal routes are found by `String` equality, which is canonical equivalence: a path of
+    /// another byte length can still equal one (U+037E is `;`, U+212A is `K`), so the length check
+    /// that skips the lookup applies to ASCII paths only.
+    @Test func literalRoutes_matchCanonicallyEquivalentPathsOfOtherLengths() {
+        var router = Router<String>()
+        router.add("GET", "/a;b/K", "literal")
+        router.add("GET", "/x/{id}", "parameter")
+        func found(_ path: String) -> String? {
+            if case .found(let target, _) = router.match(method: "GET", path: path) { return target }
+            return nil
+        }
+        #expect(found("/a;b/K") == "literal")
+        #expect(found("/a\u{037E}b/\u{212A}") == "literal")
+        #expect(found("/a;b/k") == nil)
+        #expect(found("/a;b/KK") == nil)
+        #expect(found("/x/\u{212A}") == "parameter")
+        #expect(found("//a;b/K/") == "literal")  // by segments: empty ones are not segments
+    }
+
     @Test func suffixAlone_isNotAValue() {
         // `:suspend` with an empty user id matches no custom method; only GET exists for the plain form.
         guard case .methodNotAllowed(let allowed, _) = router().match(method: "POST", path: "/v1/accounts/A1/users/:suspend") else {
@@ -58,6 +77,22 @@ struct RouterTests {
     ])
     func normalizedPath_dropsEmptyAndDotSegments(path: String, expected: String) {
         #expect(UnderstudyApp.normalizedPath(path) == expected)
+    }
+
+    /// The byte check that lets a normal path through unchanged agrees on contiguous and copied
+    /// bytes, and lets through only paths the full normalisation keeps (up to a trailing `/`,
+    /// which routing ignores).
+    @Test(arguments: ["/v1/organization/users", "//v1/./x", "/v1/%2F/x", "/a/.hidden", "/a/b/", "/", "", "v1/x",
+                      "/.", "/..", "/a//", "/a/..b", "/a.b/c.", "/x/../a", "/é/ü"])
+    func alreadyNormalPaths_areTheOnesNormalisationKeeps(path: String) {
+        var contiguous = path
+        let onBytes = contiguous.withUTF8 { UnderstudyApp.isAlreadyNormal($0) }
+        #expect(onBytes == Array(path.utf8).withUnsafeBufferPointer(UnderstudyApp.isAlreadyNormal))
+        #expect((UnderstudyApp.normalizedPathIfChanged(path) == nil) == onBytes)
+        if onBytes {
+            let full = "/" + path.split(separator: "/").joined(separator: "/")
+            #expect(full == path || full + "/" == path)
+        }
     }
 
     @Test func pathsLongerThanEveryPattern_andEmptySegments() {

@@ -58,6 +58,16 @@ enum OnePasswordFixture {
 }
 
 struct OnePasswordUsersTests {
+    /// Tokens are signed for this text: it must stay what the interpolation wrote.
+    @Test func pageTokenScope_isTheInterpolatedText() {
+        for account in ["", "UNDERSTUDYTESTACCOUNT00001", "ÄCCÖUNT|x"] {
+            for filter in [nil, OnePassword.Filter.active, .suspended] {
+                let interpolated = "1password|\(account)|\(filter?.rawValue ?? "")"
+                #expect(Array(OnePassword.pageTokenScope(account: account, filter: filter).utf8) == Array(interpolated.utf8))
+            }
+        }
+    }
+
     typealias F = OnePasswordFixture
 
     private func call(_ app: UnderstudyApp, _ method: String, _ target: String, authorization: String? = F.admin, body: String = "") -> HTTPResponse {

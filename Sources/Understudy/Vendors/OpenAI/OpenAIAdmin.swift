@@ -86,15 +86,17 @@ public struct OpenAIAdmin: VendorAPI {
             guard let sequence = users.sequence(ofID: after) else { throw .unknownAfter(after) }
             start = users.firstIndex(after: sequence)
         }
-        let wanted = request.http.queryValues("emails[]") + request.http.queryValues("emails")
-        let emails = Set(wanted.lazy.filter { !$0.isEmpty }.map { $0.lowercased() })
-        let (indices, hasMore) = if wanted.isEmpty {
-            users.page(from: start, limit: limit)
-        } else if emails.isEmpty {
-            // Only empty emails: nobody has one (a null email is stored as "").
-            ([Int](), false)
+        // The email filter is built only when asked for: its arrays and set cost ~400 instructions
+        // on every plain page.
+        let filtered = request.http.query.contains { $0.name == "emails[]" || $0.name == "emails" }
+        let indices: [Int], hasMore: Bool
+        if !filtered {
+            (indices, hasMore) = users.page(from: start, limit: limit)
         } else {
-            users.page(from: start, limit: limit, emails: emails)
+            let wanted = request.http.queryValues("emails[]") + request.http.queryValues("emails")
+            let emails = Set(wanted.lazy.filter { !$0.isEmpty }.map { $0.lowercased() })
+            // Only empty emails: nobody has one (a null email is stored as "").
+            (indices, hasMore) = emails.isEmpty ? ([], false) : users.page(from: start, limit: limit, emails: emails)
         }
 
         var writer = JSONWriter(capacity: 96 + indices.count * 1024)  // 2.3.0 users average ~780 bytes, up to ~950

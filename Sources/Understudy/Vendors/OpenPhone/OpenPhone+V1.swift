@@ -55,7 +55,7 @@ extension OpenPhone {
 
     /// base64url without padding, in the spirit of the opaque strings the vendor hands out.
     static func encodePageToken(sequence: UInt64) -> String {
-        PageToken.encodeBase64(sequence: sequence, scope: tokenScope, urlSafe: true)
+        PageToken.text(sequence: sequence, scope: tokenScope, urlSafe: true)
     }
 
     /// The sequence of the last user the previous page returned. Re-encoding must give the input back,

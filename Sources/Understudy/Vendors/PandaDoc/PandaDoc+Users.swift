@@ -46,7 +46,7 @@ extension PandaDoc {
             var problems: [(field: String, message: String)] = []
             // Django's QueryDict.get returns the last value; DRF drops blank optional fields.
             func value(_ name: String) -> String? {
-                guard let last = http.queryValues(name).last, !last.isEmpty else { return nil }
+                guard let last = http.lastQueryValue(name), !last.isEmpty else { return nil }
                 return last
             }
             if let text = value("count") {
