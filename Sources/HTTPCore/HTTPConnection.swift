@@ -58,24 +58,17 @@ final class HTTPConnection: @unchecked Sendable {
     /// The input buffer every connection starts with.
     static func initialInputBytes(_ limits: HTTPLimits) -> Int { max(1, limits.readBufferBytes) }
 
-    /// Trades this connection's empty input buffer for `buffer` (the loop's shared one), when it
-    /// holds no unparsed bytes and has not grown; `false` when it keeps its own.
-    func borrowInput(_ buffer: inout UnsafeMutableRawBufferPointer) -> Bool {
+    /// Trades input buffers with `buffer` (the loop's shared one) when this connection holds no
+    /// unparsed bytes and its buffer has not grown; `false` when it keeps its own. Called before a
+    /// read to borrow the shared buffer and after it to give it back: a connection left with part of
+    /// a request keeps the shared buffer, and `buffer` stays its former one, of the same size, so
+    /// each side always owns exactly one.
+    func tradeEmptyInput(with buffer: inout UnsafeMutableRawBufferPointer) -> Bool {
         guard start == end, storage.count == buffer.count else { return false }
         start = 0
         end = 0
         swap(&storage, &buffer)
         return true
-    }
-
-    /// After a read into a borrowed buffer: gives it back when every byte was parsed. Otherwise the
-    /// connection keeps it for the rest of its request, and `buffer` stays this connection's former
-    /// buffer, of the same size: either way each side owns one buffer.
-    func returnInput(_ buffer: inout UnsafeMutableRawBufferPointer) {
-        guard start == end, storage.count == buffer.count else { return }
-        start = 0
-        end = 0
-        swap(&storage, &buffer)
     }
 
     var hasBufferedInput: Bool { end > start }

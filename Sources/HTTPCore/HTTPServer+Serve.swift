@@ -3,8 +3,8 @@ import Dispatch
 /// Reading a connection and answering its requests in order (HTTP/1.1 pipelining, RFC 9112 §9.3.2).
 extension HTTPServer {
     func read(_ connection: HTTPConnection) {
-        let borrowed = connection.borrowInput(&sharedInput)
-        defer { if borrowed { connection.returnInput(&sharedInput) } }
+        let borrowed = connection.tradeEmptyInput(with: &sharedInput)
+        defer { if borrowed { _ = connection.tradeEmptyInput(with: &sharedInput) } }
         let space = connection.readableSpace()
         guard !space.isEmpty else {
             perform(connection.state.inputFull(hasPendingOutput: connection.hasPendingOutput), on: connection)

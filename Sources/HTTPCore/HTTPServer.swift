@@ -36,7 +36,7 @@ public final class HTTPServer: @unchecked Sendable {
     /// a connection whose write is cut short keeps it (and the loop takes that connection's empty one).
     @exclusivity(unchecked) var sharedOutput: [UInt8] = { var buffer: [UInt8] = []; buffer.reserveCapacity(32 * 1024); return buffer }()
     /// The loop's one hot input buffer, the counterpart of `sharedOutput`: a connection with no
-    /// unparsed bytes reads into it (see ``HTTPConnection/borrowInput(_:)``), so a request arrives in
+    /// unparsed bytes reads into it (see ``HTTPConnection/tradeEmptyInput(with:)``), so a request arrives in
     /// memory that stays in cache rather than in the first lines of one of 1 000 cold buffers.
     @exclusivity(unchecked) var sharedInput: UnsafeMutableRawBufferPointer
     @exclusivity(unchecked) var events: [PollEvent] = []

@@ -22,12 +22,12 @@ struct HTTPConnectionInputTests {
         var shared = Self.makeShared()
         defer { shared.deallocate() }
         let lent = shared.baseAddress
-        #expect(connection.borrowInput(&shared))
+        #expect(connection.tradeEmptyInput(with: &shared))
         #expect(shared.baseAddress != lent)
         Self.read("GET / HTTP/1.1\r\n\r\n", into: connection)
         #expect(connection.input.baseAddress == UnsafeRawPointer(lent))
         connection.consumeInput(connection.input.count)
-        connection.returnInput(&shared)
+        #expect(connection.tradeEmptyInput(with: &shared))
         #expect(shared.baseAddress == lent)
     }
 
@@ -36,16 +36,16 @@ struct HTTPConnectionInputTests {
         var shared = Self.makeShared()
         defer { shared.deallocate() }
         let lent = shared.baseAddress
-        #expect(connection.borrowInput(&shared))
+        #expect(connection.tradeEmptyInput(with: &shared))
         let own = shared.baseAddress
         Self.read("GET / HT", into: connection)
-        connection.returnInput(&shared)
+        #expect(!connection.tradeEmptyInput(with: &shared))
         #expect(shared.baseAddress == own)
         #expect(shared.count == HTTPConnection.initialInputBytes(Self.limits))
         #expect(String(decoding: connection.input, as: UTF8.self) == "GET / HT")
         #expect(connection.input.baseAddress == UnsafeRawPointer(lent))
         // With bytes pending it does not borrow again: the rest lands after them.
-        #expect(!connection.borrowInput(&shared))
+        #expect(!connection.tradeEmptyInput(with: &shared))
         Self.read("TP/1.1\r\n\r\n", into: connection)
         #expect(String(decoding: connection.input, as: UTF8.self) == "GET / HTTP/1.1\r\n\r\n")
     }
@@ -61,7 +61,7 @@ struct HTTPConnectionInputTests {
         var shared = UnsafeMutableRawBufferPointer.allocate(byteCount: HTTPConnection.initialInputBytes(limits), alignment: 16)
         defer { shared.deallocate() }
         let kept = shared.baseAddress
-        #expect(!connection.borrowInput(&shared))
+        #expect(!connection.tradeEmptyInput(with: &shared))
         #expect(shared.baseAddress == kept)
     }
 }
