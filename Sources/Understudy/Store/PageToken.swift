@@ -18,27 +18,34 @@ public enum PageToken {
 
     /// Calls `body` with the token's bytes, built and signed in stack memory.
     private static func withToken<Result>(sequence: UInt64, scope: String, _ body: (UnsafeBufferPointer<UInt8>) -> Result) -> Result {
-        let scopeCount = scope.utf8.count
-        // Body, then the scope to hash; the MAC then goes where the scope was.
-        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxTokenBytes + scopeCount) { message in
-            message[0] = 0x08
+        withUnsafeTemporaryAllocation(of: UInt8.self, capacity: maxTokenBytes) { token in
+            token[0] = 0x08
             var bodyCount = 1
             var value = sequence
             repeat {
-                message[bodyCount] = UInt8(value & 0x7F) | (value >> 7 != 0 ? 0x80 : 0)
+                token[bodyCount] = UInt8(value & 0x7F) | (value >> 7 != 0 ? 0x80 : 0)
                 value >>= 7
                 bodyCount += 1
             } while value != 0
-            let copied: Void? = scope.utf8.withContiguousStorageIfAvailable { scopeBytes in
-                _ = UnsafeMutableBufferPointer(rebasing: message[bodyCount...]).initialize(fromContentsOf: scopeBytes)
-            }
-            if copied == nil { _ = UnsafeMutableBufferPointer(rebasing: message[bodyCount...]).initialize(from: scope.utf8) }
-            var mac = SipHash.hash(UnsafeBufferPointer(rebasing: message[..<(bodyCount + scopeCount)])).littleEndian
+            var mac = mac(body: UnsafeBufferPointer(rebasing: token[..<bodyCount]), scope: scope).littleEndian
             for offset in 0..<8 {
-                message[bodyCount + offset] = UInt8(truncatingIfNeeded: mac)
+                token[bodyCount + offset] = UInt8(truncatingIfNeeded: mac)
                 mac >>= 8
             }
-            return body(UnsafeBufferPointer(rebasing: message[..<(bodyCount + 8)]))
+            return body(UnsafeBufferPointer(rebasing: token[..<(bodyCount + 8)]))
+        }
+    }
+
+    /// The MAC of a token's body for `scope`: SipHash over the body followed by the scope's UTF-8,
+    /// gathered in stack memory. What ``encode(sequence:scope:)`` appends and `decode` checks.
+    private static func mac(body: UnsafeBufferPointer<UInt8>, scope: String) -> UInt64 {
+        let scopeCount = scope.utf8.count
+        return withUnsafeTemporaryAllocation(of: UInt8.self, capacity: body.count + scopeCount) { message in
+            _ = message.initialize(fromContentsOf: body)
+            let rest = UnsafeMutableBufferPointer(rebasing: message[body.count...])
+            let copied: Void? = scope.utf8.withContiguousStorageIfAvailable { _ = rest.initialize(fromContentsOf: $0) }
+            if copied == nil { _ = rest.initialize(from: scope.utf8) }
+            return SipHash.hash(UnsafeBufferPointer(message))
         }
     }
 
@@ -72,13 +79,7 @@ public enum PageToken {
         let bodyCount = bytes.count - 8
         var mac: UInt64 = 0
         for offset in 0..<8 { mac |= UInt64(bytes[bodyCount + offset]) << (8 * UInt64(offset)) }
-        let scopeCount = scope.utf8.count
-        let signed = withUnsafeTemporaryAllocation(of: UInt8.self, capacity: bodyCount + scopeCount) { message in
-            _ = message.initialize(from: UnsafeBufferPointer(rebasing: bytes[..<bodyCount]))
-            _ = UnsafeMutableBufferPointer(rebasing: message[bodyCount...]).initialize(from: scope.utf8)
-            return SipHash.hash(UnsafeBufferPointer(message)) == mac
-        }
-        guard signed else { return nil }
+        guard Self.mac(body: UnsafeBufferPointer(rebasing: bytes[..<bodyCount]), scope: scope) == mac else { return nil }
         var sequence: UInt64 = 0
         var shift: UInt64 = 0
         for byte in bytes[1..<bodyCount] {
