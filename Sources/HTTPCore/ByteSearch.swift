@@ -60,8 +60,14 @@ extension UInt64 {
 
     /// Whether some byte is below `limit` (at most 0x80).
     @inline(__always)
-    static func hasByte(below limit: UInt64, in word: UInt64) -> Bool {
+    package static func hasByte(below limit: UInt64, in word: UInt64) -> Bool {
         (word &- ones &* limit) & ~word & highs != 0
+    }
+
+    /// Whether some byte is `byte` (a zero byte after XOR with it in every position).
+    @inline(__always)
+    package static func hasByte(_ byte: UInt8, in word: UInt64) -> Bool {
+        hasByte(below: 1, in: word ^ (ones &* UInt64(byte)))
     }
 
     /// Whether some byte is 0x7F or above.
@@ -73,8 +79,7 @@ extension UInt64 {
     /// Whether some byte is a control character (below 0x20) or DEL (0x7F); 0x80 and up never count.
     @inline(__always)
     package static func hasControlOrDelete(_ word: UInt64) -> Bool {
-        let delete = word ^ (ones &* 0x7F)
-        return hasByte(below: 0x20, in: word) || (delete &- ones) & ~delete & highs != 0
+        hasByte(below: 0x20, in: word) || hasByte(0x7F, in: word)
     }
 
     /// Whether some byte is not visible ASCII (0x20 and below, 0x7F and above).

@@ -1,3 +1,5 @@
+import HTTPCore
+
 /// Builds compact JSON straight into bytes. Vendors use it to pre-encode users once and to
 /// write envelopes; nothing here goes through Foundation.
 public struct JSONWriter: Sendable {
@@ -51,15 +53,11 @@ public struct JSONWriter: Sendable {
         bytes.append(UInt8(ascii: "\""))
     }
 
-    /// Whether any of eight bytes is a control character, `"` or a backslash (exact: SWAR "has a byte below
-    /// 0x20" and "has a zero byte" after XOR with each character; bytes of 0x80 and up never count).
+    /// Whether any of eight bytes is a control character, `"` or a backslash (exact; bytes of 0x80 and
+    /// up never count), with the core's whole-word byte tests.
     static func mayNeedEscaping(_ word: UInt64) -> Bool {
-        let ones: UInt64 = 0x0101_0101_0101_0101
-        let highs: UInt64 = 0x8080_8080_8080_8080
-        let control = (word &- ones &* 0x20) & ~word & highs
-        let quote = word ^ (ones &* 0x22)
-        let backslash = word ^ (ones &* 0x5C)
-        return control | ((quote &- ones) & ~quote & highs) | ((backslash &- ones) & ~backslash & highs) != 0
+        UInt64.hasByte(below: 0x20, in: word) || UInt64.hasByte(UInt8(ascii: "\""), in: word)
+            || UInt64.hasByte(UInt8(ascii: "\\"), in: word)
     }
 
     public mutating func optionalString(_ value: String?) {
