@@ -264,7 +264,7 @@ public final class UnderstudyApp: HTTPHandler {
         var request = incoming
         request.path = Self.normalizedPath(incoming.path)
         guard !Self.isAdminPath(request.path) else { return nil }
-        let index: Int, parameters: [String: String], vendorPath: String, operation: VendorOperation?
+        let index: Int, parameters: RouteParameters, vendorPath: String, operation: VendorOperation?
         if case .found(.vendor(let found, let number, let prefixed), let values) = router.match(method: request.method, path: request.path) {
             (index, parameters, operation) = (found, values, records[found].operations[number])
             vendorPath = self.vendorPath(request.path, found, prefixed: prefixed)
@@ -282,7 +282,7 @@ public final class UnderstudyApp: HTTPHandler {
     /// (stripped before the vendor sees the query) over armed rules, rate limits; an injected
     /// status is rendered by the vendor.
     private func serveVendor(
-        _ index: Int, _ request: HTTPRequest, _ parameters: [String: String], _ vendorPath: String,
+        _ index: Int, _ request: HTTPRequest, _ parameters: RouteParameters, _ vendorPath: String,
         in session: Session, operation: VendorOperation?, answer: (VendorRequest) -> HTTPResponse
     ) -> HTTPResponse {
         let record = session.records[index]
@@ -348,7 +348,7 @@ public final class UnderstudyApp: HTTPHandler {
     }
 
     func vendorRequest(
-        _ request: HTTPRequest, _ record: VendorRecord, _ parameters: [String: String], _ vendorPath: String, operation: VendorOperation?
+        _ request: HTTPRequest, _ record: VendorRecord, _ parameters: RouteParameters, _ vendorPath: String, operation: VendorOperation?
     ) -> VendorRequest {
         VendorRequest(
             http: request, parameters: parameters, vendorPath: vendorPath,
@@ -359,7 +359,7 @@ public final class UnderstudyApp: HTTPHandler {
 
     /// A vendor request in the default session (for tests of a vendor's error rendering).
     func vendorRequest(
-        _ request: HTTPRequest, _ index: Int, _ parameters: [String: String], _ vendorPath: String, operation: VendorOperation?
+        _ request: HTTPRequest, _ index: Int, _ parameters: RouteParameters, _ vendorPath: String, operation: VendorOperation?
     ) -> VendorRequest {
         vendorRequest(request, records[index], parameters, vendorPath, operation: operation)
     }

@@ -3,7 +3,7 @@ import HTTPCore
 /// The admin API's routes, each scoped to the session the request named (`/__session/NAME/__admin/…`
 /// or `X-Understudy-Session`); unscoped, they act on the default session.
 extension UnderstudyApp {
-    func respondToAdmin(_ request: HTTPRequest, target: Target, parameters: [String: String], in session: Session) -> HTTPResponse {
+    func respondToAdmin(_ request: HTTPRequest, target: Target, parameters: RouteParameters, in session: Session) -> HTTPResponse {
         switch target {
         case .vendor:
             preconditionFailure("vendor routes are served by serveVendor")

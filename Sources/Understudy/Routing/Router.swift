@@ -12,7 +12,7 @@ struct Router<Target: Sendable>: Sendable {
     }
 
     enum Match {
-        case found(Target, parameters: [String: String])
+        case found(Target, parameters: RouteParameters)
         /// The path exists but not for this method; carries the methods that are allowed and the
         /// target of the first route with that path (so its owner can render the 405).
         case methodNotAllowed([String], owner: Target)
@@ -64,7 +64,7 @@ struct Router<Target: Sendable>: Sendable {
     func match(method: String, path: String) -> Match {
         if mayEqualALiteralRoute(path), let candidates = literalRoutes[path] {
             for route in candidates where route.method == method || (method == "HEAD" && route.method == "GET") {
-                return .found(route.target, parameters: [:])
+                return .found(route.target, parameters: RouteParameters())
             }
         }
         // On the path's bytes, with segment bounds on the stack: splitting into `Substring`s walked
@@ -217,13 +217,13 @@ struct PathPattern: Sendable {
     }
 
     /// The parameter values of a path that ``matches(_:_:)`` this pattern (suffixes dropped).
-    func parameters(_ path: UnsafeBufferPointer<UInt8>, _ bounds: UnsafeBufferPointer<Range<Int>>) -> [String: String] {
-        var parameters: [String: String] = [:]
+    func parameters(_ path: UnsafeBufferPointer<UInt8>, _ bounds: UnsafeBufferPointer<Range<Int>>) -> RouteParameters {
+        var parameters = RouteParameters(reservingCapacity: parameterCount)
         for (index, segment) in segments.enumerated() {
             guard case .parameter(let name, _) = segment else { continue }
             let range = bounds[index]
             let value = UnsafeBufferPointer(rebasing: path[range.lowerBound..<(range.upperBound - segmentBytes[index].count)])
-            parameters[name] = String(decoding: value, as: UTF8.self)
+            parameters.appendNew(name: name, value: String(decoding: value, as: UTF8.self))
         }
         return parameters
     }

@@ -101,7 +101,7 @@ extension VendorAPI {
 public final class VendorRequest: Sendable {
     public let http: HTTPRequest
     /// Values of `{name}` segments in the route.
-    public let parameters: [String: String]
+    public let parameters: RouteParameters
     /// The path as the vendor sees it (vendor prefix removed).
     public let vendorPath: String
     /// The users as they were when the request arrived (reads).
@@ -119,7 +119,7 @@ public final class VendorRequest: Sendable {
     public let version: String
 
     public init(
-        http: HTTPRequest, parameters: [String: String] = [:], vendorPath: String? = nil,
+        http: HTTPRequest, parameters: RouteParameters = [:], vendorPath: String? = nil,
         store: UserStore, state: (any VendorState)? = nil, seed: VendorSeed, acceptsAnyKey: Bool = false,
         operation: String? = nil, version: String = ""
     ) {

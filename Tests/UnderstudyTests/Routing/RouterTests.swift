@@ -14,7 +14,7 @@ struct RouterTests {
         return router
     }
 
-    private func target(_ method: String, _ path: String) -> (String, [String: String])? {
+    private func target(_ method: String, _ path: String) -> (String, RouteParameters)? {
         if case .found(let target, let parameters) = router().match(method: method, path: path) { return (target, parameters) }
         return nil
     }
@@ -117,13 +117,13 @@ struct RouterTests {
         ]
         var router = Router<Int>()
         for (index, route) in routes.enumerated() { router.add(route.0, route.1, index) }
-        func reference(_ method: String, _ path: String) -> (Int, [String: String])? {
+        func reference(_ method: String, _ path: String) -> (Int, RouteParameters)? {
             let parts = path.split(separator: "/").map(String.init)
             let ordered = routes.enumerated().sorted { PathPattern($0.element.1).specificity > PathPattern($1.element.1).specificity }
             for (index, route) in ordered where route.0 == method || (method == "HEAD" && route.0 == "GET") {
                 let pattern = route.1.split(separator: "/").map(String.init)
                 guard pattern.count == parts.count else { continue }
-                var values: [String: String] = [:]
+                var values: RouteParameters = [:]
                 var fits = true
                 for (piece, part) in zip(pattern, parts) {
                     if piece.hasPrefix("{"), let close = piece.firstIndex(of: "}") {
@@ -148,7 +148,7 @@ struct RouterTests {
         paths += ["/v1/accounts/A1/users/U2", "/v1/accounts/A1/users/U2:suspend", "/v1/accounts/A1/users/:suspend"]
         for path in paths {
             for method in ["GET", "HEAD", "POST", "DELETE", "PATCH"] {
-                let found: (Int, [String: String])? = if case .found(let target, let parameters) = router.match(method: method, path: path) {
+                let found: (Int, RouteParameters)? = if case .found(let target, let parameters) = router.match(method: method, path: path) {
                     (target, parameters)
                 } else {
                     nil
