@@ -80,7 +80,7 @@ public struct HTTPDecoder: Sendable {
             request = parsed.request
         }
         guard request.version == .http11 else { return false }
-        return request.headers.tokens(for: "Expect").contains("100-continue")
+        return request.headers.hasToken("100-continue", for: "Expect")
     }
 
     // MARK: - Head

@@ -106,9 +106,8 @@ public struct HTTPRequest: Sendable {
     /// HTTP/2, where a connection outlives its streams and `Connection` is not allowed (RFC 9113 §8.2.2).
     public var wantsKeepAlive: Bool {
         if version.major >= 2 { return true }
-        let tokens = headers.tokens(for: "Connection")
-        if tokens.contains("close") { return false }
-        return version == .http11 || tokens.contains("keep-alive")
+        if headers.hasToken("close", for: "Connection") { return false }
+        return version == .http11 || headers.hasToken("keep-alive", for: "Connection")
     }
 }
 

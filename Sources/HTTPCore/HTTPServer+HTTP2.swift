@@ -40,7 +40,7 @@ extension HTTPServer {
     /// exactly one `HTTP2-Settings`, and lists both in `Connection`; others stay HTTP/1.1.
     func http2Upgrade(for request: HTTPRequest) -> HTTP2Session? {
         guard configuration.acceptsHTTP2, request.version == .http11,
-              request.headers.tokens(for: "Upgrade").contains("h2c"),
+              request.headers.hasToken("h2c", for: "Upgrade"),
               request.headers.count(of: "HTTP2-Settings") == 1, let settings = request.headers["HTTP2-Settings"]
         else { return nil }
         let connectionTokens = request.headers.tokens(for: "Connection")

@@ -33,4 +33,24 @@ struct HTTPHeadersLookupTests {
         #expect(headers.tokens(for: "CONNECTION") == ["keep-alive", "upgrade", "close"])
         #expect(headers.tokens(for: "Upgrade") == [])
     }
+
+    /// `hasToken` answers what `tokens(for:).contains` answers, for values that split, trim or fold
+    /// in every way, including non-ASCII ones (which take the `Character` path: `,\u{301}` is not a comma).
+    @Test(arguments: ["close", "Close", " close ", "\tCLOSE\t", "keep-alive, close", "keep-alive,close,", ",,close",
+                      "closed", "clos", "c lose", "", ",", " , ", "keep-alive", "close\u{301}", "close,\u{301}",
+                      "ünï, close", "ünï,close\u{301}", "x, \u{212A}eep-alive", "keep-alive ;q=1"])
+    func hasToken_agreesWithTheTokenList(value: String) {
+        let single = HTTPHeaders([("Connection", value)])
+        #expect(single.hasToken("close", for: "connection") == single.tokens(for: "Connection").contains("close"), "\(value)")
+        #expect(single.hasToken("keep-alive", for: "CONNECTION") == single.tokens(for: "Connection").contains("keep-alive"), "\(value)")
+        let spread = HTTPHeaders([("Connection", "upgrade"), ("Host", "x"), ("connection", value)])
+        #expect(spread.hasToken("close", for: "Connection") == spread.tokens(for: "Connection").contains("close"), "\(value)")
+        #expect(!single.hasToken("close", for: "Upgrade"))
+    }
+
+    @Test func hasToken_findsATokenInAnyFieldOfTheName() {
+        #expect(headers.hasToken("close", for: "Connection"))
+        #expect(headers.hasToken("upgrade", for: "connection"))
+        #expect(!headers.hasToken("h2c", for: "Connection"))
+    }
 }
