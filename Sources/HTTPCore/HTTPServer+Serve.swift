@@ -86,7 +86,9 @@ extension HTTPServer {
             report(connection, request: rejected, response: response, startedAt: Self.now())
             return false
         }
-        guard let (request, consumed) = decoded else {
+        // Consumed, so the request moves out of the optional (binding it from `decoded` copied the
+        // request and destroyed both: ~1 100 instructions a request, callgrind).
+        guard case let (request, consumed)? = consume decoded else {
             sendContinueIfExpected(connection)
             return false
         }
