@@ -24,4 +24,19 @@ struct PercentDecodingTests {
         #expect(items.map(\.name) == ["a", "b", "a", "c", ""])
         #expect(items.map(\.value) == ["1", "", "2", "x=y", "z"])
     }
+
+    /// Against a plain `split` reference: separators anywhere, `=` before, inside and after an item,
+    /// and an `=` only in a later item (the item's own `=` search must stop at its `&`).
+    @Test(arguments: ["", "&", "&&&", "=", "==", "a", "a&", "&a", "a=&=b", "a&b=c", "a=b=c&d", "ab&c=d=e&&f=",
+                      "x&y&z=1", "%3D=%26&+=+", "a=1&b", "limit=10&after=user-V8v18DT5uHRr42rvuQzTzKPu"])
+    func queryItems_matchSplittingOnAmpersandThenTheFirstEquals(query: String) {
+        let reference: [(String, String)] = query.split(separator: "&").map { item in
+            guard let equals = item.firstIndex(of: "=") else { return (PercentDecoding.decode(item, plusIsSpace: true), "") }
+            return (PercentDecoding.decode(item[..<equals], plusIsSpace: true),
+                    PercentDecoding.decode(item[item.index(after: equals)...], plusIsSpace: true))
+        }
+        let items = PercentDecoding.queryItems(query)
+        #expect(items.map(\.name) == reference.map(\.0), "\(query)")
+        #expect(items.map(\.value) == reference.map(\.1), "\(query)")
+    }
 }
