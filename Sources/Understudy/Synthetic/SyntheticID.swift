@@ -88,8 +88,11 @@ public struct SyntheticIDFormat: Sendable {
     }
 
     private func number(of id: UnsafeBufferPointer<UInt8>, seed: UInt64, count: Int) -> Int? {
+        var prefix = prefix
         let prefixLength = prefix.utf8.count
-        guard id.count == prefixLength + length, prefix.utf8.elementsEqual(id[..<prefixLength]) else { return nil }
+        // memcmp, like the filler check below (`elementsEqual` walked the prefix through iterators).
+        guard id.count == prefixLength + length,
+              prefix.withUTF8({ UnsafeBufferPointer(rebasing: id[..<prefixLength]).hasSameBytes(as: $0) }) else { return nil }
         let body = UnsafeBufferPointer(rebasing: id[prefixLength...])
         var value: UInt64 = 0
         let base = UInt64(alphabet.count)
