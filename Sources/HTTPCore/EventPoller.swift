@@ -73,11 +73,11 @@ final class EventPoller: @unchecked Sendable {
         #endif
     }
 
-    /// Collects ready descriptors without blocking.
-    func poll(into events: inout [PollEvent]) {
+    /// Collects ready descriptors, waiting up to `milliseconds` for the first (0: without blocking).
+    func poll(into events: inout [PollEvent], waitingMilliseconds milliseconds: Int32 = 0) {
         events.removeAll(keepingCapacity: true)
         #if canImport(Glibc)
-        let count = epoll_wait(fd, buffer.baseAddress, Int32(capacity), 0)
+        let count = epoll_wait(fd, buffer.baseAddress, Int32(capacity), milliseconds)
         guard count > 0 else { return }
         for index in 0..<Int(count) {
             let event = buffer[index]
@@ -91,8 +91,8 @@ final class EventPoller: @unchecked Sendable {
             ))
         }
         #else
-        var zero = timespec(tv_sec: 0, tv_nsec: 0)
-        let count = kevent(fd, nil, 0, buffer.baseAddress, Int32(capacity), &zero)
+        var wait = timespec(tv_sec: 0, tv_nsec: Int(milliseconds) * 1_000_000)
+        let count = kevent(fd, nil, 0, buffer.baseAddress, Int32(capacity), &wait)
         guard count > 0 else { return }
         for index in 0..<Int(count) {
             let event = buffer[index]
