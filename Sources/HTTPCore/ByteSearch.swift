@@ -29,6 +29,16 @@ extension UnsafeBufferPointer<UInt8> {
         }
         return seen & 0x8080_8080_8080_8080 == 0
     }
+
+    /// `range` without the optional whitespace (SP and HTAB, RFC 9110 §5.6.3) at either end: a
+    /// field value's, or a list element's.
+    @inline(__always)
+    package func trimmingOptionalWhitespace(_ range: Range<Int>) -> Range<Int> {
+        var low = range.lowerBound, high = range.upperBound
+        while low < high, self[low] == .space || self[low] == .tab { low += 1 }
+        while high > low, self[high - 1] == .space || self[high - 1] == .tab { high -= 1 }
+        return low..<high
+    }
 }
 
 extension UnsafeBufferPointer<UInt8> {

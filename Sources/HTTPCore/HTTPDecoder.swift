@@ -323,11 +323,7 @@ public struct HTTPDecoder: Sendable {
         let name = UnsafeBufferPointer(rebasing: line[..<colon])
         // RFC 9112 §5.1: no whitespace between field name and colon.
         guard name.allSatisfy(\.isTokenCharacter) else { throw .malformed("invalid header name") }
-        var valueStart = colon + 1
-        var valueEnd = line.count
-        while valueStart < valueEnd, line[valueStart] == .space || line[valueStart] == .tab { valueStart += 1 }
-        while valueEnd > valueStart, line[valueEnd - 1] == .space || line[valueEnd - 1] == .tab { valueEnd -= 1 }
-        let value = UnsafeBufferPointer(rebasing: line[valueStart..<valueEnd])
+        let value = UnsafeBufferPointer(rebasing: line[line.trimmingOptionalWhitespace((colon + 1)..<line.count)])
         guard value.allSatisfy(\.isFieldValueCharacter) else {
             throw .malformed("control character in header value")
         }

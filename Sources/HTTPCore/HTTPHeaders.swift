@@ -96,9 +96,12 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
     public func tokens(for name: String) -> [String] {
         let values = values(for: name)
         guard !values.isEmpty else { return [] }
-        return values.flatMap { $0.split(separator: ",") }
-            .map { $0.trimmingASCIIWhitespace().lowercasedASCII() }
-            .filter { !$0.isEmpty }
+        return values.flatMap(Self.tokens(in:))
+    }
+
+    /// One value's comma-separated tokens, lowercased and trimmed, on `Character`s.
+    private static func tokens(in value: String) -> [String] {
+        value.split(separator: ",").map { $0.trimmingASCIIWhitespace().lowercasedASCII() }.filter { !$0.isEmpty }
     }
 
     /// Whether `token` (lowercase ASCII) is among ``tokens(for:)`` of `name`, without building that
@@ -113,15 +116,13 @@ public struct HTTPHeaders: Sendable, Equatable, Sequence, ExpressibleByDictionar
                 var start = 0
                 while start <= bytes.count {
                     let end = bytes.index(of: UInt8(ascii: ","), from: start) ?? bytes.count
-                    var low = start, high = end
-                    while low < high, bytes[low] == 0x20 || bytes[low] == 0x09 { low += 1 }
-                    while high > low, bytes[high - 1] == 0x20 || bytes[high - 1] == 0x09 { high -= 1 }
-                    if UnsafeBufferPointer(rebasing: bytes[low..<high]).isEqualIgnoringASCIICase(token) { return true }
+                    let element = UnsafeBufferPointer(rebasing: bytes[bytes.trimmingOptionalWhitespace(start..<end)])
+                    if element.isEqualIgnoringASCIICase(token) { return true }
                     start = end + 1
                 }
                 return false
             }
-            if found ?? HTTPHeaders([(name, value)]).tokens(for: name).contains(token.description) { return true }
+            if found ?? Self.tokens(in: value).contains(token.description) { return true }
         }
         return false
     }
